@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/*
+ * Running iscsiadm(8). Never with a secret in argv or the environment:
+ * "iscsiadm -m node ... --login" reads the CHAP secrets from the node
+ * record and hands them to iscsid over its socket.
+ */
+
+#include <stdint.h>
+
+#include "target.h"
+
+/* Bound for one iscsiadm run: initial_login_retry_max logins of
+ * login_timeout each (node-record.h) plus slack; below the login unit's
+ * TimeoutStartSec=. */
+#define ISCSIADM_TIMEOUT (100 * USEC_PER_SEC)
+
+/**
+ * iscsiadm_login() - "iscsiadm -m node -T NAME -p ADDR:PORT,TPGT -I IFACE --login"
+ * @t: target whose node record has been written
+ *
+ * iscsiadm's exit status (iscsiadm(8), EXIT STATUS) is turned into one
+ * clear log line with a MESSAGE_ID. "Already logged in" (15) is success.
+ *
+ * Return: 0 on success; -EACCES authentication failed (24); -EPERM fatal
+ * login error, e.g. the target refused this initiator (19);
+ * -EHOSTUNREACH portal unreachable (4); -ETIMEDOUT connection timed out
+ * (8) or iscsiadm ran longer than ISCSIADM_TIMEOUT; -ECONNREFUSED iscsid
+ * not reachable (20); -ENODEV transport module missing (12); -EBADMSG node
+ * DB error (6); -ENOENT no record (21); -EIO any other failure.
+ */
+int iscsiadm_login(const Target *t);
+
+/**
+ * iscsiadm_logout() - "iscsiadm -m session -r SID --logout"
+ * @t: target, for messages
+ * @sid: session id from node_db_find_session()
+ *
+ * Return: 0 on success or if the session is already gone (21); -EIO or
+ * another mapped error as for iscsiadm_login().
+ */
+int iscsiadm_logout(const Target *t, uint32_t sid);

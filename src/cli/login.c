@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+#include <errno.h>
+#include <linux/magic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/vfs.h>
+
+#include "commands.h"
+#include "config.h"
+#include "iscsiadm.h"
+#include "load.h"
+#include "log.h"
+#include "node-db.h"
+#include "node-record.h"
+#include "secret.h"
+#include "string-util.h"
+
+/* login needs what PID 1 handed the service; logout, which reads no
+ * secret, may also be run by hand and then searches like the generator. */
+static int load_service_target(const char *alias, bool system_fallback, Target **ret) {
+        _cleanup_(credential_file_freep) CredentialFile *f = NULL;
+        _cleanup_free_ char *name = NULL;
+        const char *dir = getenv("CREDENTIALS_DIRECTORY");
+        CredentialSearch search = CREDENTIAL_SEARCH_SERVICE;
+        int r;
+
+        if (!alias_is_valid(alias))
+                return log_error_errno(EINVAL, "Invalid target alias \"%s\": 1-64 characters of [A-Za-z0-9_-], "
+                                       "not starting with '-'.", alias);
+        if (isempty(dir) && system_fallback)
+                search = CREDENTIAL_SEARCH_SYSTEM;
+        else if (isempty(dir))
+                return log_error_errno(ENOENT, "$CREDENTIALS_DIRECTORY is not set: this command runs inside "
+                                       "iscsi-creds-login@%s.service, which receives the credentials from PID 1.",
+                                       alias);
+        if (asprintf(&name, TARGET_CREDENTIAL_PREFIX "%s", alias) < 0)
+                return log_oom();
+
+        r = credential_find(name, search, &f);
+        if (r < 0)
+                return log_oom();
+        if (r == 0 && search == CREDENTIAL_SEARCH_SYSTEM)
+                return log_error_errno(ENOENT, "Credential %s not found.", name);
+        if (r == 0)
+                return log_error_errno(ENOENT, "%s was not passed to this service (looked in %s); was the unit "
+                                       "started without the generator's drop-in?", name, dir);
+        return load_target(f, ret);
+}
+
+/* The record will hold secrets: refuse unless it goes to memory. */
+static int check_db_in_memory(void) {
+        struct statfs sfs;
+
+        if (statfs(NODE_DB_ROOT "/nodes", &sfs) < 0)
+                return log_error_errno(errno, "Cannot examine %s/nodes: %m", NODE_DB_ROOT);
+        if (sfs.f_type != TMPFS_MAGIC && sfs.f_type != RAMFS_MAGIC)
+                return log_error_errno(EMEDIUMTYPE,
+                                       "Refusing to write CHAP secrets to %s/nodes: it is not a tmpfs. Run "
+                                       "through iscsi-creds-login@.service, which mounts a private tmpfs there.",
+                                       NODE_DB_ROOT);
+        return 0;
+}
+
+int verb_login(const char *alias) {
+        _cleanup_(target_freep) Target *t = NULL;
+        _cleanup_(chap_secrets_freep) ChapSecrets *secrets = NULL;
+        _cleanup_(credential_file_freep) CredentialFile *auth = NULL;
+        _cleanup_erase_free_ char *record = NULL;
+        _cleanup_free_ char *transport = NULL;
+        int r;
+
+        r = load_service_target(alias, false, &t);
+        if (r < 0)
+                return r;
+
+        r = find_auth_credential(t, CREDENTIAL_SEARCH_SERVICE, &auth);
+        if (r < 0)
+                return r;
+        if (auth) {
+                r = load_chap_secrets(auth, &secrets);
+                if (r < 0)
+                        return r;
+        } else
+                log_notice("%s: no CHAP secrets were passed to this service; logging in without authentication.",
+                           t->credential);
+
+        r = node_db_iface_transport(t->iface, &transport);
+        if (r == -ENOENT)
+                return log_syntax(t->credential, 0, LOG_ERR, ENOENT,
+                                  "iface \"%s\" is not configured in %s/ifaces (iscsiadm -m iface).", t->iface,
+                                  NODE_DB_ROOT);
+        if (r < 0)
+                return log_error_errno(r, "%s: cannot read iface \"%s\": %m", t->credential, t->iface);
+
+        r = check_db_in_memory();
+        if (r < 0)
+                return r;
+
+        r = node_record_render(t, secrets, transport, &record);
+        if (r < 0)
+                return log_oom();
+        r = node_record_write(NODE_DB_ROOT, t, record);
+        if (r < 0)
+                return log_error_errno(r, "%s: failed to write the node record under %s/nodes: %m", t->credential,
+                                       NODE_DB_ROOT);
+
+        r = node_db_check_record(t);
+        if (r == -EBADMSG)
+                return log_error_errno(r, "%s: libopeniscsiusr cannot list the node DB after writing the record; "
+                                       "not logging in.", t->credential);
+        if (r == -ENOENT || r == -ENOTUNIQ)
+                return log_error_errno(EBADMSG, "%s: libopeniscsiusr %s the record just written for %s at %s:%u,%u "
+                                       "iface %s; not logging in.", t->credential,
+                                       r == -ENOENT ? "does not return" : "returns more than one copy of",
+                                       t->name, t->portal.address, t->portal.port, t->tpgt, t->iface);
+        if (r < 0)
+                return log_error_errno(r, "%s: cannot check the node record: %m", t->credential);
+        log_debug("%s: node record written and read back through libopeniscsiusr.", t->credential);
+
+        return iscsiadm_login(t);
+}
+
+int verb_logout(const char *alias) {
+        _cleanup_(target_freep) Target *t = NULL;
+        uint32_t sid;
+        int r;
+
+        r = load_service_target(alias, true, &t);
+        if (r < 0)
+                return r;
+
+        r = node_db_find_session(t, &sid);
+        if (r < 0)
+                return log_error_errno(r, "%s: cannot list iSCSI sessions: %m", t->credential);
+        if (r == 0) {
+                log_info("%s: not logged in to %s at %s:%u, nothing to do.", alias, t->name, t->portal.address,
+                         t->portal.port);
+                return 0;
+        }
+        return iscsiadm_logout(t, sid);
+}

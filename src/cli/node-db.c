@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libopeniscsiusr.h>
+
+#include "log.h"
+#include "node-db.h"
+#include "string-util.h"
+
+int iscsi_error_to_errno(int rc) {
+        switch (rc) {
+        case LIBISCSI_OK:
+                return 0;
+        case LIBISCSI_ERR_NOMEM:
+                return -ENOMEM;
+        case LIBISCSI_ERR_SESS_NOT_FOUND:
+                return -ENOENT;
+        case LIBISCSI_ERR_ACCESS:
+                return -EACCES;
+        case LIBISCSI_ERR_INVAL:
+                return -EINVAL;
+        case LIBISCSI_ERR_IDBM:
+                return -EBADMSG;
+        case LIBISCSI_ERR_TRANS_NOT_FOUND:
+                return -ENODEV;
+        default:
+                return -EIO;
+        }
+}
+
+/* libopeniscsiusr's messages about node records may quote record lines,
+ * and record lines hold secrets: drop them all, we report on our own. */
+static void quiet_log(struct iscsi_context *ctx, int priority, const char *file, int line,
+                      const char *func_name, const char *format, va_list args) {
+        (void) ctx, (void) priority, (void) file, (void) line, (void) func_name, (void) format, (void) args;
+}
+
+static struct iscsi_context *context_new(void) {
+        struct iscsi_context *ctx = iscsi_context_new();
+
+        if (ctx)
+                iscsi_context_log_func_set(ctx, quiet_log);
+        return ctx;
+}
+
+static inline void iscsi_context_freep(struct iscsi_context **ctx) {
+        if (*ctx)
+                iscsi_context_free(*ctx);
+}
+
+/* Compare addresses as addresses: sysfs and records may spell IPv6 differently. */
+static bool address_equal(const Portal *p, const char *address) {
+        unsigned char a[sizeof(struct in6_addr)], b[sizeof(struct in6_addr)];
+        size_t len = p->family == AF_INET6 ? 16 : 4;
+
+        if (isempty(address))
+                return false;
+        if (inet_pton(p->family, p->address, a) != 1 || inet_pton(p->family, address, b) != 1)
+                return false;
+        return memcmp(a, b, len) == 0;
+}
+
+int node_db_check_record(const Target *t) {
+        _cleanup_(iscsi_context_freep) struct iscsi_context *ctx = NULL;
+        struct iscsi_node **nodes = NULL;
+        uint32_t n = 0, matches = 0;
+        int rc;
+
+        ctx = context_new();
+        if (!ctx)
+                return -ENOMEM;
+
+        rc = iscsi_nodes_get(ctx, &nodes, &n);
+        if (rc != LIBISCSI_OK)
+                return rc == LIBISCSI_ERR_NOMEM ? -ENOMEM : -EBADMSG;
+
+        for (uint32_t i = 0; i < n; i++) {
+                struct iscsi_node *node = nodes[i];
+
+                if (streq_ptr(iscsi_node_target_name_get(node), t->name) &&
+                    address_equal(&t->portal, iscsi_node_conn_address_get(node)) &&
+                    iscsi_node_conn_port_get(node) == t->portal.port &&
+                    iscsi_node_tpgt_get(node) == (int32_t) t->tpgt &&
+                    streq_ptr(iscsi_node_iface_name_get(node), t->iface))
+                        matches++;
+        }
+        iscsi_nodes_free(nodes, n);
+
+        if (matches == 0)
+                return -ENOENT;
+        if (matches > 1)
+                return -ENOTUNIQ;
+        return 0;
+}
+
+int node_db_iface_transport(const char *iface, char **ret) {
+        _cleanup_(iscsi_context_freep) struct iscsi_context *ctx = NULL;
+        struct iscsi_iface *i = NULL;
+        char *s;
+        int rc;
+
+        if (streq(iface, "default")) {
+                s = strdup("tcp");
+                if (!s)
+                        return -ENOMEM;
+                *ret = s;
+                return 0;
+        }
+
+        ctx = context_new();
+        if (!ctx)
+                return -ENOMEM;
+        rc = iscsi_iface_get(ctx, iface, &i);
+        if (rc != LIBISCSI_OK)
+                return rc == LIBISCSI_ERR_NOMEM ? -ENOMEM : -ENOENT;
+        s = strdup(iscsi_iface_transport_name_get(i) ?: "tcp");
+        iscsi_iface_free(i);
+        if (!s)
+                return -ENOMEM;
+        *ret = s;
+        return 0;
+}
+
+int node_db_find_session(const Target *t, uint32_t *ret_sid) {
+        _cleanup_(iscsi_context_freep) struct iscsi_context *ctx = NULL;
+        struct iscsi_session **ses = NULL;
+        uint32_t n = 0;
+        int rc, found = 0;
+
+        ctx = context_new();
+        if (!ctx)
+                return -ENOMEM;
+
+        rc = iscsi_sessions_get(ctx, &ses, &n);
+        if (rc == LIBISCSI_ERR_NOMEM)
+                return -ENOMEM;
+        if (rc != LIBISCSI_OK)
+                return -EIO;
+
+        for (uint32_t i = 0; i < n && !found; i++) {
+                const char *addr = iscsi_session_persistent_address_get(ses[i]);
+
+                if (!streq_ptr(iscsi_session_target_name_get(ses[i]), t->name))
+                        continue;
+                if (!address_equal(&t->portal, addr) ||
+                    iscsi_session_persistent_port_get(ses[i]) != (int32_t) t->portal.port)
+                        continue;
+                *ret_sid = iscsi_session_sid_get(ses[i]);
+                found = 1;
+        }
+        iscsi_sessions_free(ses, n);
+        return found;
+}

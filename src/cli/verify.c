@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "commands.h"
+#include "load.h"
+#include "log.h"
+#include "string-util.h"
+#include "unit-name.h"
+
+static int verify_one(const CredentialFile *f) {
+        _cleanup_(target_freep) Target *t = NULL;
+        _cleanup_(credential_file_freep) CredentialFile *auth = NULL;
+        _cleanup_(chap_secrets_freep) ChapSecrets *secrets = NULL;
+        _cleanup_free_ char *what = NULL;
+        int r;
+
+        r = load_target(f, &t);
+        if (r < 0) {
+                printf("%s: invalid (%s)\n", f->name, f->path);
+                return r;
+        }
+
+        r = find_auth_credential(t, CREDENTIAL_SEARCH_SYSTEM, &auth);
+        if (r < 0) {
+                printf("%s: invalid: its secrets credential is missing\n", f->name);
+                return r;
+        }
+        if (auth) {
+                r = load_chap_secrets(auth, &secrets);
+                if (r < 0) {
+                        printf("%s: invalid: %s (%s) is not valid\n", f->name, auth->name, auth->path);
+                        return r;
+                }
+                if (!auth->encrypted)
+                        log_warning("%s: %s holds CHAP secrets in plaintext; encrypt it with \"systemd-creds "
+                                    "encrypt --name=%s\" into /etc/credstore.encrypted.", auth->name, auth->path,
+                                    auth->name);
+        }
+
+        if (by_path_name(&t->portal, t->name, t->lun, &what) < 0)
+                return log_oom();
+
+        printf("%s: ok: %s at %s:%u tpgt %u, %s, %s%s\n", f->name, t->name, t->portal.address, t->portal.port,
+               t->tpgt, !auth ? "no CHAP" : chap_secrets_mutual(secrets) ? "mutual CHAP" : "one-way CHAP",
+               t->mount ? "mounts " : "attaches ", what);
+        if (t->mount)
+                printf("%s:     on %s\n", f->name, t->mount);
+        return 0;
+}
+
+int verb_verify(char **aliases) {
+        CredentialFile **files = NULL;
+        size_t n = 0;
+        int r = 0, k;
+
+        if (aliases && aliases[0]) {
+                for (char **a = aliases; *a; a++) {
+                        _cleanup_(credential_file_freep) CredentialFile *f = NULL;
+                        _cleanup_free_ char *name = NULL;
+
+                        if (asprintf(&name, TARGET_CREDENTIAL_PREFIX "%s", *a) < 0)
+                                return log_oom();
+                        k = credential_find(name, CREDENTIAL_SEARCH_SYSTEM, &f);
+                        if (k == 0)
+                                k = log_error_errno(ENOENT, "Credential %s not found.", name);
+                        else if (k > 0)
+                                k = verify_one(f);
+                        if (k < 0 && r == 0)
+                                r = k;
+                }
+                return r;
+        }
+
+        k = credential_list(TARGET_CREDENTIAL_PREFIX, CREDENTIAL_SEARCH_SYSTEM, &files, &n);
+        if (k < 0)
+                return log_oom();
+        if (n == 0)
+                log_notice("No iscsi.target.* credentials found.");
+        for (size_t i = 0; i < n; i++) {
+                k = verify_one(files[i]);
+                if (k < 0 && r == 0)
+                        r = k;
+        }
+        credential_files_free(files, n);
+        return r;
+}

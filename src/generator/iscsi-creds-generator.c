@@ -1,0 +1,288 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+/*
+ * iscsi-creds-generator: turns "iscsi.target.ALIAS" credentials into units
+ * (systemd.generator(7)). For each valid target it writes into the normal
+ * output directory:
+ *   - iscsi-creds-login@ALIAS.service.d/50-credentials.conf, naming the
+ *     credential files PID 1 hands the login service (LoadCredential= or
+ *     LoadCredentialEncrypted=, so this works from systemd 252 on);
+ *   - iscsi-creds.target.wants/iscsi-creds-login@ALIAS.service;
+ *   - with "mount =": the .mount unit, its remote-fs.target link and a
+ *     device-timeout drop-in for the by-path device.
+ * It never reads a CHAP secret, never calls iscsiadm, and writes nothing
+ * outside its output directory. A bad target is logged and skipped; the
+ * others are still generated; the exit status reports the first failure.
+ */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "credential.h"
+#include "load.h"
+#include "log.h"
+#include "string-util.h"
+#include "target.h"
+#include "unit-name.h"
+#include "unit-writer.h"
+
+typedef struct Entry {
+        CredentialFile *file;
+        Target *target;
+} Entry;
+
+static int write_credential_line(FILE *f, const CredentialFile *c) {
+        _cleanup_free_ char *path = NULL;
+        int r;
+
+        r = unit_value_escape(c->path, &path);
+        if (r < 0)
+                return r;
+        fprintf(f, "%s=%s:%s\n", c->encrypted ? "LoadCredentialEncrypted" : "LoadCredential", c->name, path);
+        return 0;
+}
+
+static int write_login_dropin(const char *dest, const Target *t, const CredentialFile *target_file,
+                              const CredentialFile *auth_file) {
+        _cleanup_free_ char *unit = NULL, *source = NULL;
+        FILE *f;
+        int r;
+
+        unit = target_login_unit(t);
+        if (!unit)
+                return log_oom();
+        r = unit_value_escape(target_file->path, &source);
+        if (r < 0)
+                return log_error_errno(r, "%s: cannot use path %s in a unit file.", t->credential, target_file->path);
+
+        r = unit_dropin_create(dest, unit, "50-credentials.conf", &f);
+        if (r < 0)
+                return log_error_errno(r, "%s: failed to create drop-in for %s: %m", t->credential, unit);
+
+        fprintf(f, "[Unit]\nSourcePath=%s\n\n[Service]\n", source);
+        r = write_credential_line(f, target_file);
+        if (r >= 0 && auth_file)
+                r = write_credential_line(f, auth_file);
+        if (r < 0) {
+                (void) unit_file_close(f);
+                return log_error_errno(r, "%s: cannot use a credential path in a unit file.", t->credential);
+        }
+        r = unit_file_close(f);
+        if (r < 0)
+                return log_error_errno(r, "%s: failed to write drop-in for %s: %m", t->credential, unit);
+
+        r = unit_add_dependency_link(dest, "iscsi-creds.target", "wants", unit,
+                                     ISCSI_CREDS_UNIT_DIR "/iscsi-creds-login@.service");
+        if (r < 0)
+                return log_error_errno(r, "%s: failed to hook %s into iscsi-creds.target: %m", t->credential, unit);
+        return 0;
+}
+
+static int write_device_timeout(const char *dest, const Target *t, const char *what) {
+        _cleanup_free_ char *device = NULL;
+        char span[TIMESPAN_STRING_MAX];
+        FILE *f;
+        int r;
+
+        r = unit_name_from_path(what, ".device", &device);
+        if (r == -ENAMETOOLONG) {
+                /* PID 1 hashes over-long device unit names; there is no stable name to
+                 * extend, so systemd's default device timeout applies. */
+                log_warning("%s: device unit name for %s is too long for a drop-in; the default device "
+                            "timeout applies.", t->credential, what);
+                return 0;
+        }
+        if (r < 0)
+                return log_oom();
+
+        r = unit_dropin_create(dest, device, "50-device-timeout.conf", &f);
+        if (r < 0)
+                return log_error_errno(r, "%s: failed to create device timeout drop-in: %m", t->credential);
+        fprintf(f, "[Unit]\nJobRunningTimeoutSec=%s\n", timespan_format(t->device_timeout, span));
+        r = unit_file_close(f);
+        if (r < 0)
+                return log_error_errno(r, "%s: failed to write device timeout drop-in: %m", t->credential);
+        return 0;
+}
+
+static int write_mount(const char *dest, const Target *t, const CredentialFile *target_file) {
+        _cleanup_free_ char *unit = NULL, *what = NULL, *where = NULL, *options = NULL, *source = NULL,
+                            *login = NULL, *link = NULL;
+        FILE *f;
+        int r;
+
+        r = unit_name_from_path(t->mount, ".mount", &unit);
+        if (r < 0)
+                return log_error_errno(r, "%s: no unit name for mount point %s: %m", t->credential, t->mount);
+        r = by_path_name(&t->portal, t->name, t->lun, &what);
+        if (r < 0)
+                return log_error_errno(r, "%s: no by-path name for LUN %llu: %m", t->credential,
+                                       (unsigned long long) t->lun);
+        login = target_login_unit(t);
+        if (!login || asprintf(&options, "_netdev%s%s", t->options ? "," : "", t->options ?: "") < 0)
+                return log_oom();
+        if (unit_value_escape(t->mount, &where) < 0 || unit_value_escape(target_file->path, &source) < 0)
+                return log_error_errno(EINVAL, "%s: a path cannot be written to a unit file.", t->credential);
+        {
+                char *escaped;
+
+                r = unit_value_escape(options, &escaped);
+                if (r < 0)
+                        return log_error_errno(r, "%s: options cannot be written to a unit file.", t->credential);
+                free(options);
+                options = escaped;
+        }
+
+        r = unit_file_create(dest, unit, &f);
+        if (r == -EEXIST)
+                return log_error_errno(r, "%s: %s already exists; is the mount point %s used twice?",
+                                       t->credential, unit, t->mount);
+        if (r < 0)
+                return log_error_errno(r, "%s: failed to create %s: %m", t->credential, unit);
+
+        fprintf(f,
+                "[Unit]\n"
+                "Description=iSCSI LUN %llu of %s (%s)\n"
+                "Documentation=man:iscsi-creds-generator(8)\n"
+                "SourcePath=%s\n"
+                "Requires=%s\n"
+                "After=%s\n"
+                "\n"
+                "[Mount]\n"
+                "What=%s\n"
+                "Where=%s\n",
+                (unsigned long long) t->lun, t->name, t->alias, source, login, login, what, where);
+        if (t->fstype)
+                fprintf(f, "Type=%s\n", t->fstype);
+        fprintf(f, "Options=%s\n", options);
+
+        r = unit_file_close(f);
+        if (r < 0)
+                return log_error_errno(r, "%s: failed to write %s: %m", t->credential, unit);
+
+        if (asprintf(&link, "../%s", unit) < 0)
+                return log_oom();
+        r = unit_add_dependency_link(dest, "remote-fs.target", t->nofail ? "wants" : "requires", unit, link);
+        if (r < 0)
+                return log_error_errno(r, "%s: failed to hook %s into remote-fs.target: %m", t->credential, unit);
+
+        return write_device_timeout(dest, t, what);
+}
+
+static int generate_one(const char *dest, const Entry *e) {
+        _cleanup_(credential_file_freep) CredentialFile *auth = NULL;
+        int r;
+
+        r = find_auth_credential(e->target, CREDENTIAL_SEARCH_SYSTEM, &auth);
+        if (r < 0)
+                return r;
+        if (!auth)
+                log_warning("%s: no CHAP secrets found (neither iscsi.auth.%s nor iscsi.auth); the login will "
+                            "not authenticate.", e->target->credential, e->target->alias);
+
+        /* The mount unit first: it is the one file that can collide. */
+        if (e->target->mount) {
+                r = write_mount(dest, e->target, e->file);
+                if (r < 0)
+                        return r;
+        }
+        return write_login_dropin(dest, e->target, e->file, auth);
+}
+
+/* Two targets on one mount point: the first in name order keeps it. */
+static int check_mount_conflicts(Entry *entries, size_t n) {
+        int r = 0;
+
+        for (size_t i = 0; i < n; i++) {
+                if (!entries[i].target || !entries[i].target->mount)
+                        continue;
+                for (size_t j = 0; j < i; j++)
+                        if (entries[j].target && entries[j].target->mount &&
+                            streq(entries[j].target->mount, entries[i].target->mount)) {
+                                r = log_syntax(entries[i].target->credential, 0, LOG_ERR, EEXIST,
+                                               "Mount point %s is already used by %s, skipping this target.",
+                                               entries[i].target->mount, entries[j].target->credential);
+                                target_free(entries[i].target);
+                                entries[i].target = NULL;
+                                break;
+                        }
+        }
+        return r;
+}
+
+static int run(const char *dest) {
+        CredentialFile **files = NULL;
+        Entry *entries = NULL;
+        size_t n = 0;
+        int r = 0, k;
+
+        k = credential_list(TARGET_CREDENTIAL_PREFIX, CREDENTIAL_SEARCH_SYSTEM, &files, &n);
+        if (k < 0)
+                return log_oom();
+        if (n == 0) {
+                log_debug("No iscsi.target.* credentials found, nothing to do.");
+                free(files);
+                return 0;
+        }
+
+        entries = calloc(n, sizeof(Entry));
+        if (!entries) {
+                credential_files_free(files, n);
+                return log_oom();
+        }
+
+        for (size_t i = 0; i < n; i++) {
+                entries[i].file = files[i];
+                k = load_target(files[i], &entries[i].target);
+                if (k < 0) {
+                        entries[i].target = NULL;
+                        log_error("%s: skipping this target.", files[i]->name);
+                        if (r == 0)
+                                r = k;
+                }
+        }
+
+        k = check_mount_conflicts(entries, n);
+        if (k < 0 && r == 0)
+                r = k;
+
+        for (size_t i = 0; i < n; i++) {
+                if (!entries[i].target)
+                        continue;
+                k = generate_one(dest, &entries[i]);
+                if (k < 0) {
+                        log_error("%s: skipping this target.", files[i]->name);
+                        if (r == 0)
+                                r = k;
+                }
+                target_free(entries[i].target);
+        }
+
+        free(entries);
+        credential_files_free(files, n);
+        return r;
+}
+
+int main(int argc, char *argv[]) {
+        const char *e;
+
+        log_setup("iscsi-creds-generator", LOG_TARGET_AUTO);
+
+        /* systemd.generator(7): three directories (normal, early, late); one is accepted for tests. */
+        if (argc != 2 && argc != 4) {
+                log_error("This program takes one or three arguments (generator output directories).");
+                return EXIT_FAILURE;
+        }
+
+        /* The units describe the host's boot; in the initrd there is nothing to do. */
+        e = getenv("SYSTEMD_IN_INITRD");
+        if (e && streq(e, "1")) {
+                log_debug("Running in the initrd, nothing to do.");
+                return EXIT_SUCCESS;
+        }
+
+        return run(argv[1]) < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,317 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "credential.h"
+#include "log.h"
+#include "secret.h"
+#include "spawn.h"
+#include "string-util.h"
+
+#ifndef SYSTEMD_CREDS_PATH
+#define SYSTEMD_CREDS_PATH "/usr/bin/systemd-creds"
+#endif
+
+#define BASE64_CHARS ALPHANUMERICAL "+/="
+
+typedef struct SearchDir {
+        char path[PATH_MAX];
+        bool encrypted;
+} SearchDir;
+
+void credential_file_free(CredentialFile *f) {
+        if (!f)
+                return;
+        free(f->name);
+        free(f->path);
+        free(f);
+}
+
+void credential_files_free(CredentialFile **files, size_t n) {
+        for (size_t i = 0; i < n; i++)
+                credential_file_free(files[i]);
+        free(files);
+}
+
+bool credential_name_is_valid(const char *name) {
+        return !isempty(name) && strlen(name) <= NAME_MAX && !strchr(name, '/') && !strchr(name, ':') &&
+               !streq(name, ".") && !streq(name, "..");
+}
+
+static size_t search_path(CredentialSearch search, SearchDir dirs[static 8]) {
+        static const struct {
+                const char *path;
+                bool encrypted;
+        } fixed[] = {
+                { "/run/credstore", false },
+                { "/etc/credstore", false },
+                { "/usr/lib/credstore", false },
+                { "/run/credstore.encrypted", true },
+                { "/etc/credstore.encrypted", true },
+                { "/usr/lib/credstore.encrypted", true },
+        };
+        const char *root = getenv("ISCSI_CREDS_ROOT") ?: "";
+        const char *e;
+        size_t n = 0;
+
+        e = getenv("CREDENTIALS_DIRECTORY");
+        if (search == CREDENTIAL_SEARCH_SERVICE) {
+                if (isempty(e))
+                        return 0;
+                snprintf(dirs[n].path, PATH_MAX, "%s", e);
+                dirs[n++].encrypted = false;
+                return n;
+        }
+
+        if (!isempty(e))
+                snprintf(dirs[n].path, PATH_MAX, "%s", e);
+        else
+                snprintf(dirs[n].path, PATH_MAX, "%s/run/credentials/@system", root);
+        dirs[n++].encrypted = false;
+
+        e = getenv("ENCRYPTED_CREDENTIALS_DIRECTORY");
+        if (!isempty(e))
+                snprintf(dirs[n].path, PATH_MAX, "%s", e);
+        else
+                snprintf(dirs[n].path, PATH_MAX, "%s/run/credentials/@encrypted", root);
+        dirs[n++].encrypted = true;
+
+        for (size_t i = 0; i < ELEMENTSOF(fixed); i++) {
+                snprintf(dirs[n].path, PATH_MAX, "%s%s", root, fixed[i].path);
+                dirs[n++].encrypted = fixed[i].encrypted;
+        }
+        return n;
+}
+
+int credential_looks_encrypted(const char *path) {
+        _cleanup_close_ int fd = -1;
+        char buf[512];
+        bool any = false;
+        int r = 1;
+
+        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        if (fd < 0)
+                return -errno;
+
+        for (;;) {
+                ssize_t n = read(fd, buf, sizeof buf);
+
+                if (n < 0) {
+                        r = -errno;
+                        break;
+                }
+                if (n == 0) {
+                        r = any ? 1 : 0;
+                        break;
+                }
+                for (ssize_t i = 0; i < n; i++) {
+                        if (strchr(" \t\n", buf[i]) && buf[i] != '\0')
+                                continue;
+                        if (buf[i] == '\0' || !strchr(BASE64_CHARS, buf[i])) {
+                                r = 0;
+                                goto done;
+                        }
+                        any = true;
+                }
+        }
+done:
+        explicit_bzero(buf, sizeof buf);
+        return r;
+}
+
+static int credential_file_new(const SearchDir *d, const char *name, CredentialFile **ret) {
+        CredentialFile *f = calloc(1, sizeof(CredentialFile));
+        int r;
+
+        if (!f)
+                return -ENOMEM;
+        f->name = strdup(name);
+        if (!f->name || asprintf(&f->path, "%s/%s", d->path, name) < 0) {
+                f->path = NULL;
+                credential_file_free(f);
+                return -ENOMEM;
+        }
+
+        if (d->encrypted)
+                f->encrypted = true;
+        else {
+                /* Hypervisors (SMBIOS, fw_cfg) put ciphertext into the plain system credential
+                 * directory, and an admin may drop it into /etc/credstore: look. */
+                r = credential_looks_encrypted(f->path);
+                f->encrypted = r > 0;
+        }
+        *ret = f;
+        return 0;
+}
+
+static bool is_regular_file(const char *dir, const char *name) {
+        char p[PATH_MAX];
+        struct stat st;
+
+        if ((size_t) snprintf(p, sizeof p, "%s/%s", dir, name) >= sizeof p)
+                return false;
+        return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+int credential_find(const char *name, CredentialSearch search, CredentialFile **ret) {
+        SearchDir dirs[8];
+        size_t n = search_path(search, dirs);
+
+        if (!credential_name_is_valid(name))
+                return 0;
+        for (size_t i = 0; i < n; i++) {
+                if (!is_regular_file(dirs[i].path, name))
+                        continue;
+                if (credential_file_new(&dirs[i], name, ret) < 0)
+                        return -ENOMEM;
+                return 1;
+        }
+        return 0;
+}
+
+static int cmp_files(const void *a, const void *b) {
+        return strcmp((*(CredentialFile *const *) a)->name, (*(CredentialFile *const *) b)->name);
+}
+
+static bool listed(CredentialFile **files, size_t n, const char *name) {
+        for (size_t i = 0; i < n; i++)
+                if (streq(files[i]->name, name))
+                        return true;
+        return false;
+}
+
+int credential_list(const char *prefix, CredentialSearch search, CredentialFile ***ret, size_t *ret_n) {
+        CredentialFile **files = NULL;
+        SearchDir dirs[8];
+        size_t n_dirs = search_path(search, dirs), n = 0;
+
+        for (size_t i = 0; i < n_dirs; i++) {
+                _cleanup_closedir_ DIR *d = opendir(dirs[i].path);
+                struct dirent *de;
+
+                if (!d)
+                        continue;
+                while ((de = readdir(d))) {
+                        CredentialFile **grown;
+
+                        if (de->d_name[0] == '.' || !startswith(de->d_name, prefix))
+                                continue;
+                        if (listed(files, n, de->d_name))
+                                continue;       /* an earlier directory wins */
+                        if (!is_regular_file(dirs[i].path, de->d_name)) {
+                                log_warning("%s/%s is not a regular file, ignoring.", dirs[i].path, de->d_name);
+                                continue;
+                        }
+
+                        grown = realloc(files, (n + 1) * sizeof(CredentialFile *));
+                        if (!grown)
+                                goto oom;
+                        files = grown;
+                        if (credential_file_new(&dirs[i], de->d_name, &files[n]) < 0)
+                                goto oom;
+                        n++;
+                }
+        }
+
+        if (n > 0)
+                qsort(files, n, sizeof(CredentialFile *), cmp_files);
+        *ret = files;
+        *ret_n = n;
+        return 0;
+
+oom:
+        credential_files_free(files, n);
+        return -ENOMEM;
+}
+
+static int read_file_bounded(const char *path, size_t max, char **ret, size_t *ret_size) {
+        _cleanup_close_ int fd = -1;
+        _cleanup_erase_free_ char *buf = NULL;
+        size_t size = 0;
+
+        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        if (fd < 0)
+                return -errno;
+
+        buf = malloc(max + 1);
+        if (!buf)
+                return -ENOMEM;
+        for (;;) {
+                ssize_t n = read(fd, buf + size, max + 1 - size);
+
+                if (n < 0)
+                        return -errno;
+                if (n == 0)
+                        break;
+                size += (size_t) n;
+                if (size > max)
+                        return -EFBIG;
+        }
+        buf[size] = '\0';
+        *ret = TAKE_PTR(buf);
+        *ret_size = size;
+        return 0;
+}
+
+static int decrypt(const CredentialFile *f, char **ret, size_t *ret_size) {
+        _cleanup_free_ char *name_arg = NULL;
+        SpawnResult res;
+        int r;
+
+        if (asprintf(&name_arg, "--name=%s", f->name) < 0)
+                return -ENOMEM;
+
+        char *argv[] = { (char *) SYSTEMD_CREDS_PATH, (char *) "decrypt", name_arg, f->path, (char *) "-", NULL };
+
+        r = spawn_run(argv, NULL, true, CREDENTIAL_SIZE_MAX, CREDENTIAL_DECRYPT_TIMEOUT, &res);
+        if (r == -ETIMEDOUT)
+                return log_error_errno(r, "%s: systemd-creds decrypt did not finish within %llu s, giving up.",
+                                       f->name, (unsigned long long) (CREDENTIAL_DECRYPT_TIMEOUT / USEC_PER_SEC));
+        if (r == -EFBIG)
+                return log_error_errno(r, "%s: decrypted credential is larger than %u bytes.", f->name,
+                                       CREDENTIAL_SIZE_MAX);
+        if (r < 0)
+                return log_error_errno(r, "%s: could not run %s: %m", f->name, SYSTEMD_CREDS_PATH);
+        if (res.status != 0) {
+                /* systemd-creds' stderr names the reason ("Decryption failed (incorrect key?)");
+                 * it never contains plaintext. Keep only its first line. */
+                if (res.err)
+                        res.err[strcspn(res.err, "\n")] = '\0';
+                log_error("%s: decryption with systemd-creds failed (exit status %d): %s", f->name, res.status,
+                          isempty(res.err) ? "no reason given" : res.err);
+                spawn_result_done(&res);
+                return -EBADMSG;
+        }
+
+        *ret = TAKE_PTR(res.out);
+        *ret_size = res.out_size;
+        spawn_result_done(&res);
+        if (!*ret) {
+                *ret = strdup("");
+                if (!*ret)
+                        return -ENOMEM;
+        }
+        return 0;
+}
+
+int credential_read(const CredentialFile *f, char **ret_data, size_t *ret_size) {
+        int r;
+
+        if (f->encrypted)
+                return decrypt(f, ret_data, ret_size);
+
+        r = read_file_bounded(f->path, CREDENTIAL_SIZE_MAX, ret_data, ret_size);
+        if (r == -EFBIG)
+                return log_error_errno(r, "%s: larger than %u bytes, refusing.", f->name, CREDENTIAL_SIZE_MAX);
+        if (r < 0)
+                return log_error_errno(r, "%s: cannot read %s: %m", f->name, f->path);
+        return 0;
+}

@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/*
+ * Finding and reading credentials where systemd looks for them
+ * (systemd.exec(5), "CREDENTIALS"; first match wins):
+ *   1. system credentials: $CREDENTIALS_DIRECTORY, else /run/credentials/@system
+ *   2. $ENCRYPTED_CREDENTIALS_DIRECTORY, else /run/credentials/@encrypted
+ *   3. /run/credstore, /etc/credstore, /usr/lib/credstore
+ *   4. /run/credstore.encrypted, /etc/credstore.encrypted, /usr/lib/credstore.encrypted
+ * $ISCSI_CREDS_ROOT, if set, is prepended to every fixed path above (for
+ * tests; environment variables are used as they are).
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "cleanup.h"
+#include "timespan.h"
+
+/* Plaintext credentials are small text files. */
+#define CREDENTIAL_SIZE_MAX (64U * 1024U)
+/* systemd-creds output is base64 with a header and a TPM2 blob. */
+#define CREDENTIAL_ENCRYPTED_SIZE_MAX (1024U * 1024U)
+#define CREDENTIAL_DECRYPT_TIMEOUT (10 * USEC_PER_SEC)
+
+typedef enum CredentialSearch {
+        CREDENTIAL_SEARCH_SYSTEM,       /* the whole search path above */
+        CREDENTIAL_SEARCH_SERVICE,      /* only $CREDENTIALS_DIRECTORY: what PID 1 handed a service */
+} CredentialSearch;
+
+typedef struct CredentialFile {
+        char *name;             /* credential name, e.g. "iscsi.target.t1" */
+        char *path;             /* absolute path of the file */
+        bool encrypted;         /* holds systemd-creds ciphertext */
+} CredentialFile;
+
+/** credential_file_free() - free @f; NULL is fine. */
+void credential_file_free(CredentialFile *f);
+DEFINE_TRIVIAL_CLEANUP_FUNC(CredentialFile *, credential_file_free);
+
+/** credential_files_free() - free an array from credential_list(). */
+void credential_files_free(CredentialFile **files, size_t n);
+
+/**
+ * credential_name_is_valid() - systemd's rule for credential names
+ *
+ * A valid file name (no '/', not "." or "..", at most 255 bytes) without ':'
+ * (systemd.exec(5)).
+ */
+bool credential_name_is_valid(const char *name);
+
+/**
+ * credential_find() - locate one credential on the search path
+ * @name: credential name
+ * @search: which directories to search
+ * @ret: the file found (set only when found); free with credential_file_free()
+ *
+ * Return: 1 if found, 0 if not, -ENOMEM.
+ */
+int credential_find(const char *name, CredentialSearch search, CredentialFile **ret);
+
+/**
+ * credential_list() - all credentials whose name starts with @prefix
+ * @prefix: e.g. "iscsi.target."
+ * @search: which directories to search
+ * @ret: array sorted by name, one entry per name (first match on the
+ *       search path wins); free with credential_files_free()
+ * @ret_n: number of entries
+ *
+ * Unreadable directories are skipped; entries that are not regular files
+ * are skipped with a warning.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int credential_list(const char *prefix, CredentialSearch search, CredentialFile ***ret, size_t *ret_n);
+
+/**
+ * credential_looks_encrypted() - whether a file holds systemd-creds output
+ * @path: file to look at
+ *
+ * "systemd-creds encrypt" writes base64 text; a plaintext credential of
+ * ours always has a '.' or '=' surrounded by non-base64 bytes ("key =
+ * value", a dotted key). The file is read only until the first byte
+ * outside the base64 alphabet and whitespace, into a buffer that is wiped.
+ *
+ * Return: 1 if every byte is base64 or whitespace (and there is at least
+ * one), 0 if not, -errno if it cannot be read.
+ */
+int credential_looks_encrypted(const char *path);
+
+/**
+ * credential_read() - read a credential, decrypting it if needed
+ * @f: the file
+ * @ret_data: contents (plaintext), NUL-terminated; free with erase_and_free()
+ * @ret_size: length of @ret_data without the NUL
+ *
+ * Ciphertext is decrypted by running "systemd-creds decrypt --name=NAME
+ * FILE -" (no public library API does this; systemd.generator(7) allows a
+ * generator to run a tool that changes no state), killed after
+ * CREDENTIAL_DECRYPT_TIMEOUT.
+ *
+ * Return: 0; -EFBIG if larger than CREDENTIAL_SIZE_MAX (plaintext) or
+ * CREDENTIAL_ENCRYPTED_SIZE_MAX (ciphertext); -EBADMSG if decryption
+ * failed (systemd-creds' reason is logged); -ETIMEDOUT; -errno on read
+ * errors.
+ */
+int credential_read(const CredentialFile *f, char **ret_data, size_t *ret_size);

@@ -1,0 +1,193 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "node-record.h"
+#include "secret.h"
+#include "string-util.h"
+
+/* A growing buffer whose old blocks are wiped: it holds secrets. */
+typedef struct Text {
+        char *buf;
+        size_t len;
+        int error;
+} Text;
+
+static void text_add(Text *t, const char *key, const char *value) {
+        size_t need;
+        char *n;
+
+        if (t->error || !value)
+                return;
+        need = t->len + strlen(key) + strlen(value) + 5;
+        n = malloc(need + 1);
+        if (!n) {
+                t->error = -ENOMEM;
+                return;
+        }
+        if (t->buf)
+                memcpy(n, t->buf, t->len);
+        /* "key = value\n": open-iscsi needs the blank before '='. */
+        t->len += (size_t) snprintf(n + t->len, need + 1 - t->len, "%s = %s\n", key, value);
+        erase_and_free(t->buf);
+        t->buf = n;
+}
+
+static void text_add_uint(Text *t, const char *key, unsigned long long v) {
+        char buf[32];
+
+        snprintf(buf, sizeof buf, "%llu", v);
+        text_add(t, key, buf);
+}
+
+int node_record_render(const Target *t, const ChapSecrets *s, const char *transport, char **ret) {
+        Text text = {};
+        bool chap = s && s->password;
+
+        /* Lines starting with '#' are comments to open-iscsi. */
+        text.buf = strdup("# BEGIN RECORD\n"
+                          "# Written by iscsi-creds; exists only in the login unit's private tmpfs.\n");
+        if (!text.buf)
+                return -ENOMEM;
+        text.len = strlen(text.buf);
+
+        text_add(&text, "node.name", t->name);
+        text_add_uint(&text, "node.tpgt", t->tpgt);
+        text_add(&text, "node.startup", "manual");
+        text_add(&text, "node.leading_login", "No");
+        text_add(&text, "iface.iscsi_ifacename", t->iface);
+        text_add(&text, "iface.transport_name", transport);
+        text_add_uint(&text, "node.session.initial_login_retry_max", NODE_INITIAL_LOGIN_RETRY_MAX);
+        text_add(&text, "node.session.auth.authmethod", chap ? "CHAP" : "None");
+        if (chap) {
+                text_add(&text, "node.session.auth.username", s->username);
+                text_add(&text, "node.session.auth.password", s->password);
+                text_add(&text, "node.session.auth.username_in", s->username_in);
+                text_add(&text, "node.session.auth.password_in", s->password_in);
+        }
+        text_add(&text, "node.session.auth.chap_algs", t->chap_algs);
+        text_add_uint(&text, "node.session.timeo.replacement_timeout", NODE_REPLACEMENT_TIMEOUT_SEC);
+        text_add(&text, "node.conn[0].address", t->portal.address);
+        text_add_uint(&text, "node.conn[0].port", t->portal.port);
+        text_add(&text, "node.conn[0].startup", "manual");
+        text_add_uint(&text, "node.conn[0].timeo.login_timeout", NODE_LOGIN_TIMEOUT_SEC);
+
+        if (!text.error) {
+                static const char end[] = "# END RECORD\n";
+                char *n = malloc(text.len + sizeof end);
+
+                if (!n)
+                        text.error = -ENOMEM;
+                else {
+                        memcpy(n, text.buf, text.len);
+                        memcpy(n + text.len, end, sizeof end);
+                        erase_and_free(text.buf);
+                        text.buf = n;
+                }
+        }
+        if (text.error) {
+                erase_and_free(text.buf);
+                return text.error;
+        }
+        *ret = text.buf;
+        return 0;
+}
+
+int node_record_path(const char *db_root, const Target *t, char **ret_dir, char **ret_file) {
+        char *dir, *file;
+
+        /* The address is stored as open-iscsi does: IPv6 without brackets. */
+        if (asprintf(&dir, "%s/nodes/%s/%s,%u,%u", db_root, t->name, t->portal.address, t->portal.port, t->tpgt) < 0)
+                return -ENOMEM;
+        if (asprintf(&file, "%s/%s", dir, t->iface) < 0) {
+                free(dir);
+                return -ENOMEM;
+        }
+        *ret_dir = dir;
+        *ret_file = file;
+        return 0;
+}
+
+static int mkdir_parents_0700(const char *dir) {
+        char p[PATH_MAX];
+        size_t l = strlen(dir);
+
+        if (l >= sizeof p)
+                return -ENAMETOOLONG;
+        memcpy(p, dir, l + 1);
+        for (char *s = p + 1; *s; s++) {
+                if (*s != '/')
+                        continue;
+                *s = '\0';
+                if (mkdir(p, 0700) < 0 && errno != EEXIST)
+                        return -errno;
+                *s = '/';
+        }
+        if (mkdir(p, 0700) < 0 && errno != EEXIST)
+                return -errno;
+        return 0;
+}
+
+static int write_all(int fd, const char *buf, size_t n) {
+        while (n > 0) {
+                ssize_t k = write(fd, buf, n);
+
+                if (k < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return -errno;
+                }
+                buf += k;
+                n -= (size_t) k;
+        }
+        return 0;
+}
+
+int node_record_write(const char *db_root, const Target *t, const char *record) {
+        _cleanup_free_ char *dir = NULL, *file = NULL;
+        _cleanup_close_ int fd = -1, dfd = -1;
+        char proc[64];
+        int r;
+
+        r = node_record_path(db_root, t, &dir, &file);
+        if (r < 0)
+                return r;
+        r = mkdir_parents_0700(dir);
+        if (r < 0)
+                return r;
+
+        dfd = open(dir, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+        if (dfd < 0)
+                return -errno;
+        fd = openat(dfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+        if (fd < 0)
+                return errno == EISDIR ? -EOPNOTSUPP : -errno;
+        if (fchmod(fd, 0600) < 0)
+                return -errno;
+        r = write_all(fd, record, strlen(record));
+        if (r < 0)
+                return r;
+        if (fsync(fd) < 0)
+                return -errno;
+
+        snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+        if (linkat(AT_FDCWD, proc, dfd, t->iface, AT_SYMLINK_FOLLOW) >= 0)
+                return 0;
+        if (errno != EEXIST)
+                return -errno;
+
+        /* Replacing: only possible outside the unit's fresh tmpfs, e.g. when
+         * an admin runs the helper by hand twice. */
+        if (unlinkat(dfd, t->iface, 0) < 0 && errno != ENOENT)
+                return -errno;
+        if (linkat(AT_FDCWD, proc, dfd, t->iface, AT_SYMLINK_FOLLOW) < 0)
+                return -errno;
+        return 0;
+}

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <arpa/inet.h>
+#include <stdint.h>
+
+/* The well-known iSCSI port (RFC 7143 §13.1 assigns TCP port 3260). */
+#define ISCSI_DEFAULT_PORT 3260
+
+/* "[" + IPv6 + "]:" + port + ",tpgt" fits comfortably. */
+#define PORTAL_STRING_MAX (INET6_ADDRSTRLEN + 16)
+
+typedef struct Portal {
+        int family;                             /* AF_INET or AF_INET6 */
+        char address[INET6_ADDRSTRLEN];         /* canonical text, no brackets */
+        uint16_t port;                          /* 1..65535 */
+} Portal;
+
+/**
+ * portal_parse() - parse a network portal "ADDR[:PORT]"
+ * @s: IPv4 "a.b.c.d[:port]" or IPv6 "[addr][:port]"; port 1-65535,
+ *     default 3260 (ISCSI_DEFAULT_PORT)
+ * @ret: the portal, address in canonical form (inet_ntop(3): RFC 5952 for
+ *       IPv6), which is also what open-iscsi stores in node.conn[0].address
+ *       and what udev's path_id copies into the by-path name
+ * @ret_reason: on failure, a static description of the rule broken
+ *
+ * Host names are refused: they need DNS at boot, and the by-path name
+ * of the LUN would depend on what the resolver returned.
+ * IPv6 zone ids ("%eth0") are refused.
+ *
+ * Return: 0 on success; -EINVAL (malformed address), -ERANGE (port out of
+ * range), each with @ret_reason set.
+ */
+int portal_parse(const char *s, Portal *ret, const char **ret_reason);
+
+/**
+ * portal_to_string() - "ADDR:PORT" as iscsiadm's -p wants it
+ * @p: the portal
+ * @buf: output buffer of PORTAL_STRING_MAX bytes
+ *
+ * IPv6 addresses are put in brackets: "[fd00::1]:3260".
+ *
+ * Return: @buf.
+ */
+char *portal_to_string(const Portal *p, char buf[static PORTAL_STRING_MAX]);

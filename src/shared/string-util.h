@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <string.h>
+
+static inline bool streq(const char *a, const char *b) {
+        return strcmp(a, b) == 0;
+}
+
+static inline bool streq_ptr(const char *a, const char *b) {
+        if (!a || !b)
+                return a == b;
+        return streq(a, b);
+}
+
+static inline bool isempty(const char *s) {
+        return !s || s[0] == '\0';
+}
+
+/**
+ * startswith() - test for a prefix
+ * @s: string
+ * @prefix: prefix to look for
+ *
+ * Return: pointer into @s just after @prefix, or NULL if @s does not start
+ * with @prefix.
+ */
+const char *startswith(const char *s, const char *prefix);
+
+/**
+ * strstrip() - remove leading and trailing blanks (space, tab) in place
+ * @s: string, modified
+ *
+ * Return: pointer to the first non-blank byte of @s.
+ */
+char *strstrip(char *s);
+
+/**
+ * in_charset() - whether every byte of @s is in @charset
+ */
+bool in_charset(const char *s, const char *charset);
+
+/**
+ * utf8_is_valid_n() - whether @n bytes at @s are well-formed UTF-8
+ *
+ * Rejects overlong forms, surrogates and code points above U+10FFFF
+ * (RFC 3629 §3).
+ */
+bool utf8_is_valid_n(const char *s, size_t n);
+
+/**
+ * has_control_char() - whether @s holds a C0 control byte or DEL
+ *
+ * Used on every credential value: a newline or CR would inject lines into
+ * a node record or a unit file.
+ */
+bool has_control_char(const char *s);
+
+/**
+ * safe_atou64() - parse a decimal unsigned integer, whole string
+ * @s: text, digits only (no sign, no blanks, no base prefix)
+ * @ret: parsed value
+ *
+ * Return: 0 on success, -EINVAL if @s is not a decimal number, -ERANGE if
+ * it does not fit 64 bits.
+ */
+int safe_atou64(const char *s, unsigned long long *ret);
+
+/* Lower-case ASCII letters, digits and friends, for charset checks. */
+#define LOWERCASE_LETTERS "abcdefghijklmnopqrstuvwxyz"
+#define UPPERCASE_LETTERS "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+#define DIGITS "0123456789"
+#define HEXDIGITS DIGITS "abcdefABCDEF"
+#define LETTERS LOWERCASE_LETTERS UPPERCASE_LETTERS
+#define ALPHANUMERICAL LETTERS DIGITS

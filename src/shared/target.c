@@ -1,0 +1,332 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "chap.h"
+#include "iscsi-name.h"
+#include "log.h"
+#include "string-util.h"
+#include "target.h"
+#include "unit-name.h"
+
+#define ALIAS_CHARS ALPHANUMERICAL "_-"
+#define FSTYPE_CHARS LOWERCASE_LETTERS DIGITS "._+-"
+#define IFACE_CHARS ALPHANUMERICAL "._:-"
+
+bool alias_is_valid(const char *alias) {
+        return !isempty(alias) && strlen(alias) <= ALIAS_MAX && alias[0] != '-' && in_charset(alias, ALIAS_CHARS);
+}
+
+void target_free(Target *t) {
+        if (!t)
+                return;
+        free(t->alias);
+        free(t->credential);
+        free(t->name);
+        free(t->iface);
+        free(t->mount);
+        free(t->fstype);
+        free(t->options);
+        free(t->auth);
+        free(t->chap_algs);
+        free(t);
+}
+
+typedef int (*target_key_parser_t)(Target *t, const KeyValue *kv);
+
+static int set_string(char **field, const char *value) {
+        char *c = strdup(value);
+
+        if (!c)
+                return log_oom();
+        free(*field);
+        *field = c;
+        return 0;
+}
+
+#define SYNTAX_ERROR(t, kv, error, ...) \
+        log_syntax((t)->credential, (kv)->line, LOG_ERR, error, __VA_ARGS__)
+
+static int parse_target_name(Target *t, const KeyValue *kv) {
+        const char *reason;
+
+        if (iscsi_name_check(kv->value, &reason) < 0)
+                return SYNTAX_ERROR(t, kv, EINVAL, "Invalid target name \"%s\": %s.", kv->value, reason);
+        return set_string(&t->name, kv->value);
+}
+
+static int parse_portal(Target *t, const KeyValue *kv) {
+        const char *reason;
+        int r;
+
+        r = portal_parse(kv->value, &t->portal, &reason);
+        if (r < 0)
+                return SYNTAX_ERROR(t, kv, r, "Invalid portal \"%s\": %s.", kv->value, reason);
+        return 0;
+}
+
+static int parse_number(Target *t, const KeyValue *kv, unsigned long long max, unsigned long long *ret) {
+        unsigned long long v;
+
+        if (safe_atou64(kv->value, &v) < 0)
+                return SYNTAX_ERROR(t, kv, EINVAL, "Invalid %s \"%s\": not a decimal number.", kv->key, kv->value);
+        if (v > max)
+                return SYNTAX_ERROR(t, kv, ERANGE, "Invalid %s %llu: must be in the range 0-%llu.", kv->key, v, max);
+        *ret = v;
+        return 0;
+}
+
+static int parse_tpgt(Target *t, const KeyValue *kv) {
+        unsigned long long v = 0;
+        int r;
+
+        /* RFC 7143 §13.9: TargetPortalGroupTag is a 16-bit value. */
+        r = parse_number(t, kv, TPGT_MAX, &v);
+        if (r < 0)
+                return r;
+        t->tpgt = (unsigned) v;
+        return 0;
+}
+
+static int parse_lun(Target *t, const KeyValue *kv) {
+        /* 0..16383: what SAM flat-space addressing can express, and what
+         * the by-path name can be derived for (see by_path_name()). */
+        unsigned long long v = 0;
+        int r;
+
+        r = parse_number(t, kv, LUN_MAX, &v);
+        if (r < 0)
+                return r;
+        t->lun = v;
+        return 0;
+}
+
+static int parse_iface(Target *t, const KeyValue *kv) {
+        if (strlen(kv->value) > IFACE_NAME_MAX || kv->value[0] == '.' || !in_charset(kv->value, IFACE_CHARS))
+                return SYNTAX_ERROR(t, kv, EINVAL,
+                                    "Invalid iface \"%s\": an open-iscsi iface name is 1-64 characters of "
+                                    "[A-Za-z0-9._:-], not starting with '.'.", kv->value);
+        return set_string(&t->iface, kv->value);
+}
+
+static int parse_mount(Target *t, const KeyValue *kv) {
+        _cleanup_free_ char *path = NULL, *unit = NULL;
+        const char *reason;
+        int r;
+
+        r = path_normalize(kv->value, &path, &reason);
+        if (r == -ENOMEM)
+                return log_oom();
+        if (r < 0)
+                return SYNTAX_ERROR(t, kv, r, "Invalid mount point \"%s\": %s.", kv->value, reason);
+        if (streq(path, "/"))
+                return SYNTAX_ERROR(t, kv, EINVAL, "Invalid mount point \"/\": the root file system cannot be an iSCSI LUN mounted here.");
+
+        r = unit_name_from_path(path, ".mount", &unit);
+        if (r == -ENAMETOOLONG)
+                return SYNTAX_ERROR(t, kv, r,
+                                    "Invalid mount point \"%s\": its mount unit name would exceed %d bytes "
+                                    "(systemd.unit(5)).", kv->value, UNIT_NAME_MAX);
+        if (r < 0)
+                return log_oom();
+
+        free(t->mount);
+        t->mount = TAKE_PTR(path);
+        return 0;
+}
+
+static int parse_fstype(Target *t, const KeyValue *kv) {
+        if (strlen(kv->value) > 64 || !in_charset(kv->value, FSTYPE_CHARS))
+                return SYNTAX_ERROR(t, kv, EINVAL,
+                                    "Invalid fstype \"%s\": a file system type is made of [a-z0-9._+-].", kv->value);
+        return set_string(&t->fstype, kv->value);
+}
+
+static int parse_options(Target *t, const KeyValue *kv) {
+        const char *p = kv->value;
+
+        if (strpbrk(p, " \t"))
+                return SYNTAX_ERROR(t, kv, EINVAL, "Invalid options \"%s\": mount options are separated by ',' without blanks.", p);
+        for (;;) {
+                size_t len = strcspn(p, ",");
+
+                if (len == 0)
+                        return SYNTAX_ERROR(t, kv, EINVAL, "Invalid options \"%s\": empty mount option.", kv->value);
+                if (len == 6 && strncmp(p, "nofail", 6) == 0)
+                        t->nofail = true;
+                if (p[len] == '\0')
+                        break;
+                p += len + 1;
+        }
+        return set_string(&t->options, kv->value);
+}
+
+static int parse_device_timeout(Target *t, const KeyValue *kv) {
+        usec_t u;
+
+        if (timespan_parse(kv->value, &u) < 0 || u == 0)
+                return SYNTAX_ERROR(t, kv, EINVAL,
+                                    "Invalid device-timeout \"%s\": expected a positive time span such as \"90s\" "
+                                    "or \"2min\" (systemd.time(7)).", kv->value);
+        t->device_timeout = u;
+        return 0;
+}
+
+static int parse_auth(Target *t, const KeyValue *kv) {
+        if (!alias_is_valid(kv->value))
+                return SYNTAX_ERROR(t, kv, EINVAL,
+                                    "Invalid auth \"%s\": it names the credential \"iscsi.auth.NAME\"; NAME is "
+                                    "1-64 characters of [A-Za-z0-9_-], not starting with '-'.", kv->value);
+        return set_string(&t->auth, kv->value);
+}
+
+static int parse_chap_algs(Target *t, const KeyValue *kv) {
+        const char *bad;
+        int r;
+
+        r = chap_algs_check(kv->value, &bad);
+        if (r < 0)
+                return SYNTAX_ERROR(t, kv, r,
+                                    "Invalid %s \"%s\": %s; expected a comma-separated list of distinct "
+                                    "MD5, SHA1, SHA256, SHA3-256 in order of preference (open-iscsi iscsid.conf(5)).",
+                                    kv->key, kv->value, bad);
+        return set_string(&t->chap_algs, kv->value);
+}
+
+static const struct {
+        const char *key;
+        target_key_parser_t parse;
+} target_keys[] = {
+        { "target",                     parse_target_name },
+        { "portal",                     parse_portal },
+        { "tpgt",                       parse_tpgt },
+        { "lun",                        parse_lun },
+        { "iface",                      parse_iface },
+        { "mount",                      parse_mount },
+        { "fstype",                     parse_fstype },
+        { "options",                    parse_options },
+        { "device-timeout",             parse_device_timeout },
+        { "auth",                       parse_auth },
+        { "node.session.auth.chap_algs", parse_chap_algs },
+};
+
+static int target_new(const char *alias, Target **ret) {
+        Target *t = calloc(1, sizeof(Target));
+
+        if (!t)
+                return -ENOMEM;
+        t->tpgt = TPGT_DEFAULT;
+        t->device_timeout = DEVICE_TIMEOUT_DEFAULT;
+        t->alias = strdup(alias);
+        t->iface = strdup("default");
+        if (!t->alias || !t->iface || asprintf(&t->credential, TARGET_CREDENTIAL_PREFIX "%s", alias) < 0) {
+                t->credential = NULL;
+                target_free(t);
+                return -ENOMEM;
+        }
+        *ret = t;
+        return 0;
+}
+
+static bool key_seen(const char *key, const unsigned seen[]) {
+        for (size_t k = 0; k < ELEMENTSOF(target_keys); k++)
+                if (streq(target_keys[k].key, key))
+                        return seen[k] > 0;
+        return false;
+}
+
+/* Checks across keys, after every line has been read. */
+static int target_check_complete(Target *t, const unsigned seen[]) {
+        int r = 0;
+
+        /* Keys that were present but invalid have been reported already. */
+        if (!t->name && !key_seen("target", seen))
+                r = log_syntax(t->credential, 0, LOG_ERR, EINVAL, "Missing required key \"target\".");
+        if (t->portal.family == 0 && !key_seen("portal", seen))
+                r = log_syntax(t->credential, 0, LOG_ERR, EINVAL, "Missing required key \"portal\".");
+        if (!t->mount) {
+                static const char *const need_mount[] = { "fstype", "options", "device-timeout" };
+
+                for (size_t i = 0; i < ELEMENTSOF(need_mount); i++)
+                        for (size_t k = 0; k < ELEMENTSOF(target_keys); k++)
+                                if (streq(target_keys[k].key, need_mount[i]) && seen[k] > 0)
+                                        r = log_syntax(t->credential, seen[k], LOG_ERR, EINVAL,
+                                                       "\"%s\" is only meaningful together with \"mount\".",
+                                                       need_mount[i]);
+        }
+        return r;
+}
+
+int target_from_keyvalues(const char *alias, const KeyValueList *kv, Target **ret) {
+        _cleanup_(target_freep) Target *t = NULL;
+        unsigned seen[ELEMENTSOF(target_keys)] = {};
+        int r = 0, k;
+
+        if (!alias_is_valid(alias))
+                return log_error_errno(EINVAL,
+                                       "Invalid target alias \"%s\": 1-64 characters of [A-Za-z0-9_-], not starting with '-'.",
+                                       alias);
+        if (target_new(alias, &t) < 0)
+                return log_oom();
+
+        for (size_t i = 0; i < kv->n_entries; i++) {
+                const KeyValue *e = &kv->entries[i];
+                size_t j;
+
+                for (j = 0; j < ELEMENTSOF(target_keys); j++)
+                        if (streq(target_keys[j].key, e->key))
+                                break;
+                if (j >= ELEMENTSOF(target_keys)) {
+                        k = log_syntax(t->credential, e->line, LOG_ERR, EINVAL,
+                                       "Unknown key \"%s\" (secrets belong in \"iscsi.auth.%s\"; see "
+                                       "iscsi-creds.credentials(5)).", e->key, alias);
+                        if (r == 0)
+                                r = k;
+                        continue;
+                }
+                if (seen[j] > 0) {
+                        k = log_syntax(t->credential, e->line, LOG_ERR, EINVAL,
+                                       "Duplicate key \"%s\", first set on line %u.", e->key, seen[j]);
+                        if (r == 0)
+                                r = k;
+                        continue;
+                }
+                seen[j] = e->line;
+
+                k = target_keys[j].parse(t, e);
+                if (k == -ENOMEM)
+                        return k;
+                if (k < 0 && r == 0)
+                        r = k;
+        }
+
+        k = target_check_complete(t, seen);
+        if (k < 0 && r == 0)
+                r = k;
+        if (r < 0)
+                return r;
+
+        *ret = TAKE_PTR(t);
+        return 0;
+}
+
+char *target_login_unit(const Target *t) {
+        char *s;
+
+        if (asprintf(&s, "iscsi-creds-login@%s.service", t->alias) < 0)
+                return NULL;
+        return s;
+}
+
+int target_auth_credential(const Target *t, char **ret, const char **ret_fallback) {
+        char *s;
+
+        if (asprintf(&s, AUTH_CREDENTIAL_PREFIX "%s", t->auth ?: t->alias) < 0)
+                return -ENOMEM;
+        *ret = s;
+        *ret_fallback = t->auth ? NULL : AUTH_CREDENTIAL_DEFAULT;
+        return 0;
+}

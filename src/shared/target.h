@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/*
+ * The target model: what an "iscsi.target.ALIAS" credential declares,
+ * validated. Holds no secret. Parsed once here and used by the generator,
+ * the login helper and the admin command alike. Format: docs/credentials.md.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cleanup.h"
+#include "keyvalue.h"
+#include "portal.h"
+#include "timespan.h"
+
+#define TARGET_CREDENTIAL_PREFIX "iscsi.target."
+#define AUTH_CREDENTIAL_PREFIX "iscsi.auth."
+#define AUTH_CREDENTIAL_DEFAULT "iscsi.auth"
+#define ALIAS_MAX 64
+#define IFACE_NAME_MAX 64
+#define LUN_MAX 16383           /* SAM flat-space addressing: 14 bits */
+#define TPGT_MAX 65535          /* RFC 7143 §13.9: a 16-bit value */
+#define TPGT_DEFAULT 1
+#define DEVICE_TIMEOUT_DEFAULT (90 * USEC_PER_SEC)  /* systemd's DefaultTimeoutStartSec= */
+
+typedef struct Target {
+        char *alias;
+        char *credential;       /* "iscsi.target.ALIAS" */
+        char *name;             /* the target's iSCSI name (IQN/EUI/NAA) */
+        Portal portal;
+        unsigned tpgt;
+        uint64_t lun;
+        char *iface;            /* open-iscsi iface name, "default" unless set */
+        char *mount;            /* normalized absolute path, or NULL: attach only */
+        char *fstype;           /* NULL: let mount(8) probe */
+        char *options;          /* user's mount options, or NULL */
+        bool nofail;            /* "nofail" among @options */
+        usec_t device_timeout;
+        char *auth;             /* NAME of a shared "iscsi.auth.NAME", or NULL */
+        char *chap_algs;        /* node.session.auth.chap_algs, or NULL */
+} Target;
+
+/**
+ * alias_is_valid() - whether @alias can name a target
+ *
+ * [A-Za-z0-9_-]{1,64}, not starting with '-': it becomes part of credential
+ * names (no ':' allowed there) and of a unit instance name.
+ */
+bool alias_is_valid(const char *alias);
+
+/**
+ * target_from_keyvalues() - build and validate a target
+ * @alias: the ALIAS of "iscsi.target.ALIAS"; must pass alias_is_valid()
+ * @kv: the parsed credential (keyvalue_parse())
+ * @ret: the target; free with target_free()
+ *
+ * Every problem is logged with credential name, line and rule, and
+ * checking goes on past the first one. Unknown and duplicate keys are
+ * errors: a typo must not silently change what gets mounted or how.
+ *
+ * Return: 0 on success; -EINVAL (first rule broken; all logged), -ENOMEM.
+ */
+int target_from_keyvalues(const char *alias, const KeyValueList *kv, Target **ret);
+
+/** target_free() - free @t; NULL is fine. */
+void target_free(Target *t);
+DEFINE_TRIVIAL_CLEANUP_FUNC(Target *, target_free);
+
+/**
+ * target_login_unit() - "iscsi-creds-login@ALIAS.service"
+ * Return: newly allocated name or NULL on ENOMEM.
+ */
+char *target_login_unit(const Target *t);
+
+/**
+ * target_auth_credential() - name of the auth credential a target asks for
+ * @t: the target
+ * @ret: "iscsi.auth.NAME" for "auth = NAME"; else "iscsi.auth.ALIAS"
+ * @ret_fallback: set to "iscsi.auth" (the default secrets, looked up only
+ *                if @ret is absent) when "auth =" is not set, else NULL.
+ *                Static strings need not be freed; @ret must be freed.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int target_auth_credential(const Target *t, char **ret, const char **ret_fallback);

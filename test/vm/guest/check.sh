@@ -1,0 +1,166 @@
+#!/bin/bash
+# vmtest: runs once after multi-user.target.  Sources the scenario's check
+# list (/etc/vmtest/checks, written by run.sh), prints
+#   VMTEST RESULT <name> PASS|FAIL <detail>
+#   VMTEST TIME <what> <seconds>
+# lines and diagnostics on the console, then powers the guest off.
+# Never prints a secret: secret scans only print counts.
+set -u
+exec >/dev/console 2>&1
+
+result() {  # NAME PASS|FAIL DETAIL...
+    local name=$1 verdict=$2; shift 2
+    echo "VMTEST RESULT $name $verdict $*"
+}
+verdict() {  # NAME ERRORS OKDETAIL
+    if [ -z "$2" ]; then result "$1" PASS "$3"; else result "$1" FAIL "$2"; fi
+}
+TIMED_UNITS=()
+usec() { systemctl show -P "$2" "$1" 2>/dev/null || echo 0; }
+secs() { awk -v u="${1:-0}" 'BEGIN { printf "%.1f", u / 1000000 }'; }
+mount_unit() { systemd-escape --path --suffix=mount "$1"; }
+login_unit() { echo "iscsi-creds-login@$1.service"; }
+
+# check_mounted NAME ALIAS MOUNTPOINT TOKEN
+check_mounted() {
+    local name=$1 alias=$2 mnt=$3 token=$4 errs="" unit login t src
+    unit=$(mount_unit "$mnt"); login=$(login_unit "$alias")
+    if ! findmnt -n "$mnt" >/dev/null; then
+        errs+="$mnt not mounted ($unit: $(systemctl is-active "$unit")); "
+    else
+        src=$(findmnt -n -o SOURCE "$mnt")
+        [ "$(cat "$mnt/hello.txt" 2>/dev/null)" = "$token" ] ||
+            errs+="$mnt/hello.txt does not hold the expected token; "
+    fi
+    systemctl is-active -q "$login" || errs+="$login is $(systemctl is-active "$login"); "
+    systemctl list-dependencies --plain --no-pager remote-fs.target | grep -qF "$unit" ||
+        errs+="$unit not in list-dependencies remote-fs.target; "
+    t=$(usec "$unit" ActiveEnterTimestampMonotonic)
+    [ "${t:-0}" -gt 0 ] && echo "VMTEST TIME boot-to-mount:$alias $(secs "$t")"
+    TIMED_UNITS+=("$unit")
+    verdict "$name" "$errs" "$mnt mounted from ${src:-?} at $(secs "$t") s after boot, content ok, $login active, $unit in remote-fs.target"
+}
+
+# check_two_targets NAME ALIAS1 MNT1 ALIAS2 MNT2: both logged in and mounted at once
+check_two_targets() {
+    local name=$1 errs="" n a m; shift
+    while [ $# -ge 2 ]; do
+        a=$1 m=$2; shift 2
+        systemctl is-active -q "$(login_unit "$a")" || errs+="$(login_unit "$a") not active; "
+        findmnt -n "$m" >/dev/null || errs+="$m not mounted; "
+    done
+    n=$(iscsiadm -m session 2>/dev/null | wc -l)
+    [ "$n" -ge 2 ] || errs+="$n iSCSI sessions; "
+    verdict "$name" "$errs" "both targets logged in ($n sessions) and mounted"
+}
+
+# check_login_failed NAME ALIAS MOUNTPOINT REGEX
+# The login unit failed, its journal matches REGEX, the mount is not there.
+check_login_failed() {
+    local name=$1 alias=$2 mnt=$3 re=$4 errs="" login st t0 t1 msg
+    login=$(login_unit "$alias")
+    st=$(systemctl is-active "$login")
+    [ "$st" = failed ] || errs+="$login is $st, expected failed; "
+    msg=$(journalctl -b -q -o cat --no-pager -u "$login" | grep -iE -m1 "$re")
+    [ -n "$msg" ] || errs+="journal of $login has no line matching /$re/; "
+    if [ -n "$mnt" ] && findmnt -n "$mnt" >/dev/null; then errs+="$mnt is mounted; "; fi
+    t0=$(usec "$login" ExecMainStartTimestampMonotonic)
+    t1=$(usec "$login" InactiveEnterTimestampMonotonic)
+    [ "${t1:-0}" -gt 0 ] && echo "VMTEST TIME login-fail:$alias $(secs "$t1") (unit ran $(secs $((t1 - t0))) s)"
+    verdict "$name" "$errs" "$login failed after $(secs $((t1 - t0))) s: $msg"
+}
+
+# check_boot_time NAME MAXSEC: multi-user.target reached within MAXSEC
+check_boot_time() {
+    local name=$1 max=$2 t
+    t=$(usec multi-user.target ActiveEnterTimestampMonotonic)
+    echo "VMTEST TIME multi-user.target $(secs "$t")"
+    if [ "${t:-0}" -gt 0 ] && [ "$t" -le $((max * 1000000)) ]; then
+        result "$name" PASS "multi-user.target reached $(secs "$t") s after boot (limit $max s)"
+    else
+        result "$name" FAIL "multi-user.target reached $(secs "$t") s after boot (limit $max s)"
+    fi
+}
+
+# check_failed_units NAME UNIT...: no failed units other than the ones listed
+check_failed_units() {
+    local name=$1 u bad=""; shift
+    for u in $(systemctl list-units --failed --plain --no-legend --no-pager | awk '{print $1}'); do
+        case " $* " in *" $u "*) ;; *) bad+="$u " ;; esac
+    done
+    verdict "$name" "${bad:+unexpected failed units: $bad}" "no failed units besides the expected ones (${*:-none})"
+}
+
+# check_secrets PREFIX: scan journal, sampled cmdlines, generated units
+check_secrets() {
+    local p=$1 sf=/run/vmtest/secrets n seen
+    mkdir -p /run/vmtest
+    awk '$1 == "account" || $1 == "outgoing" { print $4 } $1 == "secret" { print $2 }' \
+        "$CREDENTIALS_DIRECTORY/vmtest.tgt" >"$sf"
+    if [ ! -s "$sf" ]; then result "$p-journal" FAIL "no secrets known to scan for"; return; fi
+
+    n=$(journalctl -b -o export --no-pager 2>/dev/null | grep -a -c -F -f "$sf")
+    verdict "$p-journal" "$([ "$n" = 0 ] || echo "$n journal lines contain a CHAP secret")" \
+        "no CHAP secret in the journal ($(journalctl -b -q --no-pager | wc -l) entries)"
+
+    systemctl stop vmtest-sampler.service
+    seen=$(grep -c -E 'iscsi' /run/vmtest/cmdlines 2>/dev/null)
+    n=$(grep -a -c -F -f "$sf" /run/vmtest/cmdlines 2>/dev/null)
+    if [ ! -s /run/vmtest/cmdlines ] || [ "${seen:-0}" = 0 ]; then
+        result "$p-cmdline" FAIL "sampler saw no iscsi command line (sampler broken?)"
+    else
+        verdict "$p-cmdline" "$([ "$n" = 0 ] || echo "$n sampled command lines contain a CHAP secret")" \
+            "no CHAP secret in $(wc -l </run/vmtest/cmdlines) distinct command lines ($seen mention iscsi)"
+    fi
+
+    n=$(grep -r -a -l -F -f "$sf" /run/systemd/generator /run/systemd/generator.early \
+            /run/systemd/generator.late /run/systemd/system /etc/systemd 2>/dev/null | wc -l)
+    verdict "$p-units" "$([ "$n" = 0 ] || echo "$n generated/unit files contain a CHAP secret")" \
+        "no CHAP secret in /run/systemd/generator*, /run/systemd/system, /etc/systemd"
+
+    n=$(grep -r -a -l -F -f "$sf" /etc/iscsi /var/lib/iscsi 2>/dev/null | wc -l)
+    verdict "$p-nodedb" "$([ "$n" = 0 ] || echo "$n files in /etc/iscsi or /var/lib/iscsi contain a CHAP secret")" \
+        "no CHAP secret in the persistent node DB"
+}
+
+diagnostics() {
+    local f
+    echo "===== VMTEST DIAG generated units"
+    for f in /run/systemd/generator/*iscsi* /run/systemd/generator/*.mount \
+             /run/systemd/generator/*/*iscsi* ; do
+        [ -e "$f" ] || continue
+        case $f in */-.mount) continue ;; esac
+        if [ -d "$f" ]; then ls -l "$f"; continue; fi
+        if [ -L "$f" ]; then echo "$f -> $(readlink "$f")"; continue; fi
+        echo "--- $f"; cat "$f"
+    done
+    for f in /run/systemd/generator/*.d/*.conf; do
+        [ -e "$f" ] || continue
+        echo "--- $f"; cat "$f"
+    done
+    echo "===== VMTEST DIAG units"
+    systemctl list-units --all --no-pager --plain 'iscsi*' '*.mount' 'vmtest*' 'remote-fs*' | grep -v -e '^sys-' -e '^dev-' || true
+    systemctl status --no-pager -l -n 0 'iscsi-creds*' 2>/dev/null || true
+    echo "===== VMTEST DIAG journal (iscsi, mounts, tgt)"
+    journalctl -b --no-pager -o short-monotonic -u 'iscsi-creds*' -u 'iscsid*' -u 'open-iscsi*' \
+        -u '*.mount' -u vmtest-target.service -u remote-fs.target -u 'systemd-fsck*' | grep -v -e 'sys-kernel' -e 'dev-hugepages' || true
+    journalctl -b --no-pager -o short-monotonic -k | grep -iE 'iscsi|scsi|sd[a-z]|ext4' | tail -n 40 || true
+    journalctl -b --no-pager -o short-monotonic -p warning | tail -n 40 || true
+    echo "===== VMTEST DIAG mounts / sessions"
+    findmnt -t ext4 || true
+    iscsiadm -m session 2>&1 || true
+    for f in /dev/disk/by-path/*iscsi*; do [ -e "$f" ] && echo "$f -> $(readlink "$f")"; done
+    echo "===== VMTEST DIAG timing"
+    for u in "${TIMED_UNITS[@]}"; do
+        systemd-analyze critical-chain --no-pager "$u" 2>&1 | tail -n +3 || true
+    done
+    echo "===== VMTEST DIAG end"
+}
+
+echo "VMTEST CHECKS BEGIN"
+# shellcheck source=/dev/null
+. /etc/vmtest/checks
+if [ "${VMTEST_DIAG:-1}" = 1 ]; then diagnostics; fi
+sync
+echo "VMTEST POWEROFF"
+systemctl poweroff --no-block

@@ -1,0 +1,517 @@
+#!/bin/bash
+# Boot Debian guests under qemu (TCG) and check iscsi-creds end to end.
+#
+#   run.sh [options] [SCENARIO...]        (default: all)
+#
+# Scenarios (one guest boot each; every boot reports several named results):
+#   basic      one-way CHAP on 127.0.0.1 + mutual CHAP on [::1], both mounted
+#              at boot; secrets never at rest; clean shutdown order
+#   failures   a good target next to a wrong password, a wrong mutual
+#              password_in and a portal with nothing listening
+#   all        basic failures
+#
+# Options:
+#   --source-dir DIR   project source (default: the repo holding this script)
+#   --build-dir DIR    an existing build dir configured with --prefix=/usr
+#                      (default: an own build dir under $VMTEST_WORK)
+#   --release NAME     Debian release of the guest (default bookworm)
+#   --fake             use the harness's stand-in units instead of the
+#                      project (tests the harness itself)
+#   --keep             keep run directories (disk image, root, logs)
+#   --timeout SEC      hard limit for one boot (default 480)
+#   -v, --verbose      print the guest's diagnostics for every boot
+#
+# Env: VMTEST_WORK (default /var/tmp/iscsi-creds-vm), VMTEST_SOURCE_DIR,
+# VMTEST_BUILD_DIR, VMTEST_RELEASE, VMTEST_TIMEOUT.
+# Prints one line per result and finally "N passed, N failed".  Exit 0 when
+# all passed, 1 when any failed, 77 when it cannot run here (not root, no qemu).
+set -eu
+
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+
+src_dir=${VMTEST_SOURCE_DIR:-$(cd "$VM_DIR/../.." && pwd)}
+build_dir=${VMTEST_BUILD_DIR:-}
+boot_timeout=${VMTEST_TIMEOUT:-480}
+fake=0 keep=0 verbose=0
+scenarios=()
+while [ $# -gt 0 ]; do
+    case $1 in
+        --source-dir) src_dir=$2; shift 2 ;;
+        --build-dir) build_dir=$2; shift 2 ;;
+        --release) VM_RELEASE=$2; shift 2 ;;
+        --timeout) boot_timeout=$2; shift 2 ;;
+        --fake) fake=1; shift ;;
+        --keep) keep=1; shift ;;
+        -v|--verbose) verbose=1; shift ;;
+        -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
+        -*) die "unknown option $1" ;;
+        *) scenarios+=("$1"); shift ;;
+    esac
+done
+ALL_SCENARIOS="basic failures"
+[ "${#scenarios[@]}" -gt 0 ] || scenarios=(all)
+expanded=()
+for s in "${scenarios[@]}"; do
+    case $s in
+        all) read -r -a more <<<"$ALL_SCENARIOS"; expanded+=("${more[@]}") ;;
+        basic|failures) expanded+=("$s") ;;
+        *) die "unknown scenario '$s' (known: $ALL_SCENARIOS all)" ;;
+    esac
+done
+scenarios=("${expanded[@]}")
+
+skip() { echo "SKIP: $*"; exit 77; }
+[ "$(id -u)" = 0 ] || skip "the VM tests need root (debootstrap, unshare, mkfs -d)"
+if ! "$VM_DIR/deps.sh"; then
+    have_qemu || skip "qemu-system-x86_64 not available and deps.sh failed"
+    die "deps.sh failed"
+fi
+have_qemu || skip "qemu-system-x86_64 not available"
+[ -e /etc/machine-id ] || skip "/etc/machine-id missing on the host (needed to bind a test machine-id over it)"
+
+suite_start=$(date +%s)
+mkdir -p "$VM_WORK/runs" "$VM_WORK/logs"
+
+# ---------------------------------------------------------------- cleanup
+QEMU_PID="" RUNDIR=""
+cleanup() {
+    if [ -n "$QEMU_PID" ]; then kill "$QEMU_PID" 2>/dev/null || true; wait "$QEMU_PID" 2>/dev/null || true; fi
+    if [ -n "$RUNDIR" ] && [ "$keep" = 0 ]; then rm -rf "$RUNDIR"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ---------------------------------------------------------------- results
+PASSED=0 FAILED=0
+SUMMARY=$VM_WORK/logs/summary.txt
+: >"$SUMMARY"
+record() {  # NAME PASS|FAIL DETAIL
+    local name=$1 v=$2; shift 2
+    if [ "$v" = PASS ]; then PASSED=$((PASSED + 1)); else FAILED=$((FAILED + 1)); fi
+    printf '%-4s %s: %s\n' "$v" "$name" "$*" | tee -a "$SUMMARY"
+}
+
+# ---------------------------------------------------------------- image
+t0=$(date +%s)
+BASE=$("$VM_DIR/build-image.sh" --release "$VM_RELEASE" | tail -n1)
+log "image ready in $(( $(date +%s) - t0 )) s: $BASE"
+
+# ---------------------------------------------------------------- project
+STAGE=$VM_WORK/stage-$VM_RELEASE
+build_product() {
+    local bdir=$build_dir prefix
+    if [ -n "$bdir" ]; then
+        prefix=$(meson introspect --buildoptions "$bdir" 2>/dev/null |
+                 tr '{' '\n' | sed -n 's/.*"name": "prefix", "value": "\([^"]*\)".*/\1/p')
+        if [ "$prefix" != /usr ]; then
+            log "build dir $bdir has prefix '$prefix', not /usr: using an own build dir"
+            bdir=
+        fi
+    fi
+    if [ -z "$bdir" ]; then
+        [ -f "$src_dir/meson.build" ] || die "no meson.build in $src_dir (use --fake to test the harness alone)"
+        bdir=$VM_WORK/build-$VM_RELEASE-$(printf '%s' "$src_dir" | sha256sum | cut -c1-8)
+        if [ ! -f "$bdir/build.ninja" ]; then
+            log "meson setup $bdir $src_dir --prefix=/usr"
+            meson setup "$bdir" "$src_dir" --prefix=/usr >"$VM_WORK/logs/meson-setup.log" 2>&1 || {
+                tail -n 30 "$VM_WORK/logs/meson-setup.log" >&2; die "meson setup failed"; }
+        fi
+    fi
+    log "building the project in $bdir"
+    ninja -C "$bdir" >"$VM_WORK/logs/ninja.log" 2>&1 || {
+        tail -n 40 "$VM_WORK/logs/ninja.log" >&2; die "build failed"; }
+    rm -rf "$STAGE"
+    DESTDIR=$STAGE meson install -C "$bdir" --no-rebuild >"$VM_WORK/logs/install.log" 2>&1 || {
+        tail -n 30 "$VM_WORK/logs/install.log" >&2; die "meson install failed"; }
+    log "installed into $STAGE: $(cd "$STAGE" && find . -type f | sort | tr '\n' ' ')"
+}
+if [ "$fake" = 0 ]; then build_product; fi
+
+# ---------------------------------------------------------------- per-boot state
+# Filled by the scenario functions through the helpers below.
+reset_boot() {
+    TGT_CONF="" CHECKS="" EXPECT=() SECRETS=() MOUNTED=() TCREDS=() ACREDS=()
+    ALL_ALIASES=() LUNS=0
+    declare -gA TOKEN=()
+}
+
+# lun TID IQN: a file-backed LUN holding an ext4 fs with hello.txt = a token
+lun() {
+    local tid=$1 iqn=$2 c=$RUNDIR/lun-content-$1 img
+    TOKEN[$tid]=vmtest-token-$tid-$(rand_str 12)
+    mkdir -p "$c"
+    printf '%s\n' "${TOKEN[$tid]}" >"$c/hello.txt"
+    printf 'LUN %s of %s\n' "$tid" "$iqn" >"$c/README"
+    img=$ROOT/var/lib/vmtest/lun$tid.img
+    truncate -s 32M "$img"
+    mkfs.ext4 -q -F -L "lun$tid" -d "$c" "$img"
+    TGT_CONF+="target $tid $iqn /var/lib/vmtest/lun$tid.img"$'\n'
+    LUNS=$((LUNS + 1))
+}
+account()  { TGT_CONF+="account $1 $2 $3"$'\n'; SECRETS+=("$3"); }
+outgoing() { TGT_CONF+="outgoing $1 $2 $3"$'\n'; SECRETS+=("$3"); }
+secret()   { TGT_CONF+="secret $1"$'\n'; SECRETS+=("$1"); }
+# target_cred ALIAS (text on stdin): plaintext iscsi.target.ALIAS via SMBIOS
+target_cred() {
+    mkdir -p "$RUNDIR/creds"
+    cat >"$RUNDIR/creds/iscsi.target.$1"
+    TCREDS+=("$1"); ALL_ALIASES+=("$1")
+}
+# auth_cred NAME (text on stdin): iscsi.auth.NAME, encrypted with the host key
+auth_cred() {
+    mkdir -p "$RUNDIR/secret"
+    (umask 077; cat >"$RUNDIR/secret/iscsi.auth.$1")
+    ACREDS+=("$1")
+}
+check()  { CHECKS+="$*"$'\n'; }
+expect() { EXPECT+=("$@"); }
+# mounted ALIAS MOUNTPOINT: checked for shutdown order by the host
+mounted() { MOUNTED+=("$1:$2"); }
+cred_key() {  # ALIAS KEY -> value from the target definition
+    sed -n "s/^[[:space:]]*$2[[:space:]]*=[[:space:]]*//p" "$RUNDIR/creds/iscsi.target.$1" | tail -n1
+}
+
+# ---------------------------------------------------------------- scenarios
+P4=127.0.0.1:3260 P6='[::1]:3260'
+IQN=iqn.2003-01.org.example
+
+scenario_basic() {
+    local pw1 pw2 pwt
+    pw1=$(rand_str 24) pw2=$(rand_str 24) pwt=$(rand_str 24)
+    lun 1 "$IQN:t1"; account 1 alice "$pw1"
+    lun 2 "$IQN:t2"; account 2 bob "$pw2"; outgoing 2 tgtuser "$pwt"
+    target_cred t1 <<EOF
+# one-way CHAP over IPv4
+target = $IQN:t1
+portal = $P4
+tpgt = 1
+lun = 1
+mount = /mnt/t1
+fstype = ext4
+auth = t1
+EOF
+    auth_cred t1 <<EOF
+node.session.auth.username = alice
+node.session.auth.password = $pw1
+EOF
+    target_cred t2 <<EOF
+# mutual CHAP over IPv6
+target = $IQN:t2
+portal = $P6
+tpgt = 1
+lun = 1
+mount = /mnt/t2
+fstype = ext4
+options = noatime
+EOF
+    auth_cred t2 <<EOF
+node.session.auth.username = bob
+node.session.auth.password = $pw2
+node.session.auth.username_in = tgtuser
+node.session.auth.password_in = $pwt
+EOF
+    check check_mounted chap-oneway-mount t1 /mnt/t1 "${TOKEN[1]}"
+    check check_mounted chap-mutual t2 /mnt/t2 "${TOKEN[2]}"
+    check check_two_targets two-targets t1 /mnt/t1 t2 /mnt/t2
+    check check_failed_units no-failed-units
+    check check_boot_time boot-time 120
+    check check_secrets secrets
+    expect chap-oneway-mount chap-mutual two-targets no-failed-units boot-time \
+           secrets-journal secrets-cmdline secrets-units secrets-nodedb
+    mounted t1 /mnt/t1; mounted t2 /mnt/t2
+}
+
+scenario_failures() {
+    local pwg pwb pwm pwmt wrong wrongin
+    pwg=$(rand_str 24) pwb=$(rand_str 24) pwm=$(rand_str 24) pwmt=$(rand_str 24)
+    wrong=$(rand_str 24) wrongin=$(rand_str 24)
+    lun 1 "$IQN:good"; account 1 gina "$pwg"
+    lun 3 "$IQN:badpw"; account 3 carol "$pwb"
+    lun 4 "$IQN:mutual"; account 4 dave "$pwm"; outgoing 4 tgtmutual "$pwmt"
+    secret "$wrong"; secret "$wrongin"
+    target_cred good <<EOF
+target = $IQN:good
+portal = $P4
+lun = 1
+mount = /mnt/good
+EOF
+    auth_cred good <<EOF
+node.session.auth.username = gina
+node.session.auth.password = $pwg
+EOF
+    target_cred badpw <<EOF
+target = $IQN:badpw
+portal = $P4
+lun = 1
+mount = /mnt/badpw
+device-timeout = 20s
+EOF
+    auth_cred badpw <<EOF
+node.session.auth.username = carol
+node.session.auth.password = $wrong
+EOF
+    target_cred mutualbad <<EOF
+target = $IQN:mutual
+portal = $P6
+lun = 1
+mount = /mnt/mutualbad
+device-timeout = 20s
+EOF
+    auth_cred mutualbad <<EOF
+node.session.auth.username = dave
+node.session.auth.password = $pwm
+node.session.auth.username_in = tgtmutual
+node.session.auth.password_in = $wrongin
+EOF
+    target_cred down <<EOF
+target = $IQN:nowhere
+portal = 127.0.0.1:3299
+lun = 1
+mount = /mnt/down
+device-timeout = 20s
+EOF
+    auth_cred down <<EOF
+node.session.auth.username = nobody
+node.session.auth.password = $pwg
+EOF
+    check check_login_failed wrong-password badpw /mnt/badpw "'auth'"
+    check check_login_failed chap-mutual-wrong-password-in mutualbad /mnt/mutualbad "'auth|fail'"
+    check check_login_failed target-down down /mnt/down "'connect|refused|unreachable|timed? ?out|portal'"
+    check check_mounted failing-target-isolation good /mnt/good "${TOKEN[1]}"
+    check check_boot_time boot-time-with-failures 90
+    check check_failed_units no-other-failed-units \
+        iscsi-creds-login@badpw.service iscsi-creds-login@mutualbad.service \
+        iscsi-creds-login@down.service mnt-badpw.mount mnt-mutualbad.mount mnt-down.mount
+    check check_secrets secrets
+    expect wrong-password chap-mutual-wrong-password-in target-down failing-target-isolation \
+           boot-time-with-failures no-other-failed-units \
+           secrets-journal secrets-cmdline secrets-units secrets-nodedb
+    mounted good /mnt/good
+}
+
+# ---------------------------------------------------------------- guest setup
+install_guest_files() {
+    local g=$VM_DIR/guest
+    install -d "$ROOT/usr/local/lib/vmtest" "$ROOT/etc/vmtest" "$ROOT/var/lib/vmtest" \
+        "$ROOT/etc/systemd/system/iscsi-creds-login@.service.d" \
+        "$ROOT/etc/systemd/system/multi-user.target.wants"
+    install -m 0755 "$g/check.sh" "$g/target-setup.sh" "$g/sampler.sh" "$g/fake-login.sh" \
+        "$ROOT/usr/local/lib/vmtest/"
+    install -m 0644 "$g/vmtest-target.service" "$g/vmtest-sampler.service" \
+        "$g/vmtest-check.service" "$ROOT/etc/systemd/system/"
+    install -m 0644 "$g/login-dropin.conf" \
+        "$ROOT/etc/systemd/system/iscsi-creds-login@.service.d/50-vmtest.conf"
+    ln -sf ../vmtest-check.service "$ROOT/etc/systemd/system/multi-user.target.wants/"
+}
+
+# Stand-in for the project (--fake): a login template + one mount unit per
+# target, written here on the host.
+install_fake_product() {
+    local a mnt unit what portal addr port d=$ROOT/etc/systemd/system
+    install -m 0644 "$VM_DIR/guest/fake-login@.service" "$d/iscsi-creds-login@.service"
+    mkdir -p "$d/remote-fs.target.wants"
+    for a in "${ALL_ALIASES[@]}"; do
+        mnt=$(cred_key "$a" mount) portal=$(cred_key "$a" portal)
+        [ -n "$mnt" ] || continue
+        case $portal in
+            \[*) addr=${portal#[}; addr=${addr%%]*}; port=${portal##*]:} ;;
+            *) addr=${portal%:*}; port=${portal##*:} ;;
+        esac
+        what=/dev/disk/by-path/ip-$addr:$port-iscsi-$(cred_key "$a" target)-lun-$(cred_key "$a" lun)
+        unit=$(systemd-escape --path --suffix=mount "$mnt")
+        cat >"$d/$unit" <<EOF
+[Unit]
+Description=vmtest stand-in mount $mnt
+Requires=iscsi-creds-login@$a.service
+After=iscsi-creds-login@$a.service
+[Mount]
+What=$what
+Where=$mnt
+Type=ext4
+Options=_netdev
+EOF
+        ln -sf "../$unit" "$d/remote-fs.target.wants/$unit"
+    done
+}
+
+# Make the guest's machine-id and host key, encrypt the auth credentials with
+# them, and check that they decrypt, all with the test machine-id bound over
+# /etc/machine-id in a private mount namespace (the host stays untouched).
+make_key_and_encrypt() {
+    local mid
+    mid=$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')
+    printf '%s\n' "$mid" >"$RUNDIR/machine-id"
+    printf '%s\n' "$mid" >"$ROOT/etc/machine-id"
+    mkdir -p "$RUNDIR/enc"
+    # shellcheck disable=SC2016  # expanded by the inner shell
+    unshare -m --propagation private bash -euc '
+        d=$1; shift
+        mount --bind "$d/machine-id" /etc/machine-id
+        export SYSTEMD_CREDENTIAL_SECRET=$d/credential.secret
+        systemd-creds setup >/dev/null 2>&1
+        for n in "$@"; do
+            systemd-creds encrypt --with-key=host --name="iscsi.auth.$n" \
+                "$d/secret/iscsi.auth.$n" "$d/enc/iscsi.auth.$n"
+            systemd-creds decrypt --name="iscsi.auth.$n" "$d/enc/iscsi.auth.$n" - |
+                cmp -s - "$d/secret/iscsi.auth.$n" || { echo "decrypt check failed for $n" >&2; exit 1; }
+        done' _ "$RUNDIR" "${ACREDS[@]}"
+    install -D -m 0400 "$RUNDIR/credential.secret" "$ROOT/var/lib/systemd/credential.secret"
+}
+
+smbios_args() {  # prints one -smbios value list
+    local n v="type=11"
+    for n in "${TCREDS[@]}"; do
+        v+=",value=io.systemd.credential.binary:iscsi.target.$n=$(base64 -w0 "$RUNDIR/creds/iscsi.target.$n")"
+    done
+    for n in "${ACREDS[@]}"; do
+        v+=",value=io.systemd.credential.binary:iscsi.auth.$n=$(base64 -w0 "$RUNDIR/enc/iscsi.auth.$n")"
+    done
+    v+=",value=io.systemd.credential.binary:vmtest.tgt=$(printf '%s' "$TGT_CONF" | base64 -w0)"
+    printf '%s' "$v"
+}
+
+# ---------------------------------------------------------------- host checks
+host_checks() {  # BOOT
+    local b=$1 sf=$RUNDIR/secrets.txt n jdir=$RUNDIR/journal errs="" m a mnt
+    printf '%s\n' "${SECRETS[@]}" >"$sf"
+
+    # secrets at rest: the raw image, the journal as journalctl decodes it
+    # (journald compresses long fields), and the serial console log
+    mkdir -p "$jdir"
+    debugfs -R "rdump /var/log/journal $jdir" "$RUNDIR/disk.img" >/dev/null 2>&1 || true
+    jc() { journalctl -D "$jdir/journal" --no-pager -q "$@"; }
+    n=$(grep -a -c -F -f "$sf" "$RUNDIR/disk.img" || true)
+    m=$(jc -o export 2>/dev/null | grep -a -c -F -f "$sf" || true)
+    if [ "$n" = 0 ] && [ "$m" = 0 ]; then
+        record "$b/secrets-disk" PASS "no CHAP secret (${#SECRETS[@]} scanned) in the raw 2 GiB disk image after shutdown nor in its decoded journal ($(jc 2>/dev/null | wc -l) entries)"
+    else
+        record "$b/secrets-disk" FAIL "CHAP secret found: $n matches in disk.img, $m in the decoded journal"
+    fi
+    n=$(grep -a -c -F -f "$sf" "$RUNDIR/serial.log" || true)
+    if [ "$n" = 0 ]; then record "$b/secrets-console" PASS "no CHAP secret on the serial console"
+    else record "$b/secrets-console" FAIL "$n console lines contain a CHAP secret"; fi
+
+    # clean shutdown: order from the guest's persistent journal
+    if ! jc -n1 >/dev/null 2>&1 || [ -z "$(jc -n1 2>/dev/null)" ]; then
+        record "$b/clean-shutdown" FAIL "no journal could be read from the image"; return
+    fi
+    stop_t() {  # UNIT -> monotonic seconds of its completed stop job, or empty
+        jc -o short-monotonic UNIT="$1" JOB_TYPE=stop 2>/dev/null | tail -n1 |
+            sed -n 's/^\[ *\([0-9.]*\)\].*/\1/p'
+    }
+    before() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a != "" && b != "" && a + 0 <= b + 0) }'; }
+    local order="" tm tl ti tn
+    ti=$(stop_t iscsid.service) tn=$(stop_t network.target)
+    for m in "${MOUNTED[@]}"; do
+        a=${m%%:*} mnt=${m#*:}
+        tm=$(stop_t "$(systemd-escape --path --suffix=mount "$mnt")")
+        tl=$(stop_t "iscsi-creds-login@$a.service")
+        order+="[$a: umount ${tm:-?} < logout ${tl:-?}] "
+        before "$tm" "$tl" || errs+="$mnt not unmounted before logout of $a; "
+        before "$tl" "$ti" || errs+="logout of $a not before iscsid stop; "
+        before "$tl" "$tn" || errs+="logout of $a not before network.target stop; "
+    done
+    order+="< iscsid ${ti:-?}, network.target ${tn:-?}"
+    jc -o short-monotonic | grep -E 'Unmount|Stopp|Logout|logout|session|iscsid' |
+        tail -n 40 >"$RUNDIR/shutdown-journal.txt" || true
+    if [ "$QEMU_RC" != 0 ]; then errs+="qemu exit $QEMU_RC (timeout?); "; fi
+    if [ -z "$SHUTDOWN_S" ]; then errs+="poweroff never started; "
+    elif [ "$SHUTDOWN_S" -gt 60 ]; then errs+="shutdown took $SHUTDOWN_S s (> 60 s); "; fi
+    if [ -z "$errs" ]; then
+        record "$b/clean-shutdown" PASS "shutdown ${SHUTDOWN_S} s wall; $order"
+    else
+        record "$b/clean-shutdown" FAIL "$errs$order"
+        sed 's/^/    /' "$RUNDIR/shutdown-journal.txt"
+    fi
+}
+
+# ---------------------------------------------------------------- one boot
+QEMU_RC=0 SHUTDOWN_S=
+boot() {  # SCENARIO
+    local s=$1 t_start t_off="" t_end kern initrd log results r name v detail failed_before=$FAILED
+    log "=== $s: preparing"
+    RUNDIR=$(mktemp -d "$VM_WORK/runs/$s.XXXXXX")
+    ROOT=$RUNDIR/root
+    reset_boot
+    cp -a "$BASE" "$ROOT"
+    if [ "$fake" = 0 ]; then
+        cp -a "$STAGE/." "$ROOT/"
+    fi
+    install_guest_files
+    "scenario_$s"
+    if [ "$fake" = 1 ]; then
+        install_fake_product
+    else
+        systemctl --root="$ROOT" enable iscsi-creds.target >/dev/null 2>&1 ||
+            die "systemctl --root enable iscsi-creds.target failed"
+    fi
+    printf '%s' "$CHECKS" >"$ROOT/etc/vmtest/checks"
+    make_key_and_encrypt
+    kern=$(find "$ROOT/boot" -maxdepth 1 -name 'vmlinuz-*' | sort | tail -n1)
+    initrd=$(find "$ROOT/boot" -maxdepth 1 -name 'initrd.img-*' | sort | tail -n1)
+    cp "$kern" "$RUNDIR/vmlinuz"; cp "$initrd" "$RUNDIR/initrd"
+    truncate -s 2G "$RUNDIR/disk.img"
+    mkfs.ext4 -q -F -d "$ROOT" "$RUNDIR/disk.img"
+    [ "$keep" = 1 ] || rm -rf "$ROOT"
+
+    log "=== $s: booting (limit $boot_timeout s)"
+    log=$RUNDIR/serial.log
+    : >"$log"
+    t_start=$(date +%s)
+    timeout -k 10 "$boot_timeout" qemu-system-x86_64 -accel tcg -m 2048 -smp 2 \
+        -nographic -no-reboot -nic none -monitor none -serial "file:$log" \
+        -kernel "$RUNDIR/vmlinuz" -initrd "$RUNDIR/initrd" \
+        -append "root=/dev/vda rw console=ttyS0 quiet" \
+        -drive "file=$RUNDIR/disk.img,format=raw,if=virtio" \
+        -smbios "$(smbios_args)" </dev/null >"$RUNDIR/qemu.out" 2>&1 &
+    QEMU_PID=$!
+    while kill -0 "$QEMU_PID" 2>/dev/null; do
+        if [ -z "$t_off" ] && grep -q 'VMTEST POWEROFF' "$log"; then t_off=$(date +%s); fi
+        sleep 0.5
+    done
+    QEMU_RC=0; wait "$QEMU_PID" || QEMU_RC=$?
+    QEMU_PID=
+    t_end=$(date +%s)
+    if [ -z "$t_off" ] && grep -q 'VMTEST POWEROFF' "$log"; then t_off=$t_end; fi
+    SHUTDOWN_S=${t_off:+$((t_end - t_off))}
+    log "=== $s: guest ran $((t_end - t_start)) s (qemu rc $QEMU_RC, poweroff to exit ${SHUTDOWN_S:-?} s)"
+
+    results=$(tr -d '\r' <"$log" | grep -a '^VMTEST RESULT ' || true)
+    for name in "${EXPECT[@]}"; do
+        r=$(printf '%s\n' "$results" | awk -v n="$name" '$3 == n' | tail -n1)
+        if [ -z "$r" ]; then
+            record "$s/$name" FAIL "no result from the guest (qemu rc $QEMU_RC)"
+            continue
+        fi
+        v=$(printf '%s' "$r" | awk '{print $4}')
+        detail=$(printf '%s' "$r" | cut -d' ' -f5-)
+        record "$s/$name" "$v" "$detail"
+    done
+    tr -d '\r' <"$log" | grep -a '^VMTEST TIME ' | sed "s/^VMTEST TIME /TIME $s: /" | tee -a "$SUMMARY" || true
+    echo "TIME $s: guest wall $((t_end - t_start)) s, shutdown ${SHUTDOWN_S:-?} s" | tee -a "$SUMMARY"
+    host_checks "$s"
+
+    mkdir -p "$VM_WORK/logs/$s"
+    cp "$log" "$VM_WORK/logs/$s/serial.log"
+    [ -f "$RUNDIR/shutdown-journal.txt" ] && cp "$RUNDIR/shutdown-journal.txt" "$VM_WORK/logs/$s/"
+    if [ -d "$RUNDIR/journal/journal" ]; then
+        journalctl -D "$RUNDIR/journal/journal" --no-pager -o short-monotonic >"$VM_WORK/logs/$s/journal.txt" 2>&1 || true
+    fi
+    if [ "$verbose" = 1 ] || [ "$FAILED" != "$failed_before" ]; then
+        echo "----- $s: guest diagnostics (full log: $VM_WORK/logs/$s/serial.log)"
+        tr -d '\r' <"$log" | sed -n '/===== VMTEST DIAG generated/,/===== VMTEST DIAG end/p'
+        if ! grep -q 'VMTEST CHECKS BEGIN' "$log"; then tail -n 40 "$log"; fi
+        echo "-----"
+    fi
+    if [ "$keep" = 0 ]; then rm -rf "$RUNDIR"; else log "kept $RUNDIR"; fi
+    RUNDIR=
+}
+
+for s in "${scenarios[@]}"; do
+    boot "$s"
+done
+
+log "suite wall time $(( $(date +%s) - suite_start )) s (summary in $SUMMARY)"
+echo "$PASSED passed, $FAILED failed"
+[ "$FAILED" = 0 ]
