@@ -52,8 +52,10 @@ static int load_service_target(const char *alias, bool system_fallback, Target *
 static int check_db_in_memory(void) {
         struct statfs sfs;
 
-        if (statfs(NODE_DB_ROOT "/nodes", &sfs) < 0)
-                return log_error_errno(errno, "Cannot examine %s/nodes: %m", NODE_DB_ROOT);
+        if (statfs(NODE_DB_ROOT "/nodes", &sfs) < 0) {
+                log_error_errno(errno, "Cannot examine %s/nodes: %m", NODE_DB_ROOT);
+                return -EMEDIUMTYPE;
+        }
         if (sfs.f_type != TMPFS_MAGIC && sfs.f_type != RAMFS_MAGIC)
                 return log_error_errno(EMEDIUMTYPE,
                                        "Refusing to write CHAP secrets to %s/nodes: it is not a tmpfs. Run "

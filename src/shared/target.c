@@ -247,7 +247,7 @@ static int target_check_complete(Target *t, const unsigned seen[]) {
                 r = log_syntax(t->credential, 0, LOG_ERR, EINVAL, "Missing required key \"target\".");
         if (t->portal.family == 0 && !key_seen("portal", seen))
                 r = log_syntax(t->credential, 0, LOG_ERR, EINVAL, "Missing required key \"portal\".");
-        if (!t->mount) {
+        if (!t->mount && !key_seen("mount", seen)) {
                 static const char *const need_mount[] = { "fstype", "options", "device-timeout" };
 
                 for (size_t i = 0; i < ELEMENTSOF(need_mount); i++)
