@@ -83,6 +83,9 @@ int verb_login(const char *alias) {
                 r = load_chap_secrets(auth, &secrets);
                 if (r < 0)
                         return r;
+                log_info("%s: using %s CHAP secrets from %s.", t->credential,
+                         chap_secrets_mutual(secrets) ? "mutual" : secrets->password ? "one-way" : "no",
+                         auth->name);
         } else
                 log_notice("%s: no CHAP secrets were passed to this service; logging in without authentication.",
                            t->credential);
@@ -118,7 +121,8 @@ int verb_login(const char *alias) {
                                        t->name, t->portal.address, t->portal.port, t->tpgt, t->iface);
         if (r < 0)
                 return log_error_errno(r, "%s: cannot check the node record: %m", t->credential);
-        log_debug("%s: node record written and read back through libopeniscsiusr.", t->credential);
+        log_info("%s: node record written to the private node DB and read back through libopeniscsiusr.",
+                 t->credential);
 
         return iscsiadm_login(t);
 }
