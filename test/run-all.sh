@@ -1,0 +1,51 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+#
+# The test command of README.md (and of .ci/run): installs the build and
+# test dependencies (Debian 12, as root), builds, runs every suite, then
+# rebuilds with AddressSanitizer/UBSan and runs the unit and golden suites
+# again. Ends with one line "N passed, N failed[, N skipped]".
+#
+# ISCSI_CREDS_SUITES overrides the suites of the main build (space-separated).
+set -eu
+
+src=$(dirname "$(realpath "$0")")/..
+cd "$src"
+
+./test/deps.sh
+
+suites=${ISCSI_CREDS_SUITES:-unit golden root nspawn vm}
+suite_args=()
+for s in $suites; do suite_args+=(--suite "$s"); done
+
+status=0
+rm -rf build-ci build-ci-asan
+meson setup build-ci >/dev/null
+ninja -C build-ci
+meson test -C build-ci --print-errorlogs "${suite_args[@]}" || status=1
+
+meson setup build-ci-asan -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
+ninja -C build-ci-asan
+ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+        meson test -C build-ci-asan --print-errorlogs --suite unit --suite golden || status=1
+
+# One closing line over both runs, from meson's machine-readable logs.
+python3 - build-ci/meson-logs/testlog.json build-ci-asan/meson-logs/testlog.json <<'PY'
+import json, sys
+counts = {"OK": 0, "FAIL": 0, "SKIP": 0}
+for path in sys.argv[1:]:
+    try:
+        lines = open(path).read().splitlines()
+    except OSError:
+        continue
+    for line in lines:
+        r = json.loads(line).get("result", "")
+        if r in ("OK", "EXPECTEDFAIL"):
+            counts["OK"] += 1
+        elif r == "SKIP":
+            counts["SKIP"] += 1
+        else:
+            counts["FAIL"] += 1
+print(f"{counts['OK']} passed, {counts['FAIL']} failed, {counts['SKIP']} skipped")
+PY
+exit $status
