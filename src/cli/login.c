@@ -76,7 +76,7 @@ int verb_login(const char *alias) {
         if (r < 0)
                 return r;
 
-        r = find_auth_credential(t, CREDENTIAL_SEARCH_SERVICE, &auth);
+        r = find_auth_credential(t, CREDENTIAL_SEARCH_SERVICE, NULL, 0, &auth);
         if (r < 0)
                 return r;
         if (auth) {

@@ -23,7 +23,7 @@ static int verify_one(const CredentialFile *f) {
                 return r;
         }
 
-        r = find_auth_credential(t, CREDENTIAL_SEARCH_SYSTEM, &auth);
+        r = find_auth_credential(t, CREDENTIAL_SEARCH_SYSTEM, NULL, 0, &auth);
         if (r < 0) {
                 printf("%s: invalid: its secrets credential is missing\n", f->name);
                 return r;
@@ -74,7 +74,7 @@ int verb_verify(char **aliases) {
                 return r;
         }
 
-        k = credential_list(TARGET_CREDENTIAL_PREFIX, CREDENTIAL_SEARCH_SYSTEM, &files, &n);
+        k = credential_list(TARGET_CREDENTIAL_PREFIX, CREDENTIAL_SEARCH_SYSTEM, false, &files, &n);
         if (k < 0)
                 return log_oom();
         if (n == 0)

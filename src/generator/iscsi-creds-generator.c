@@ -8,8 +8,8 @@
  *     credential files PID 1 hands the login service (LoadCredential= or
  *     LoadCredentialEncrypted=, so this works from systemd 252 on);
  *   - iscsi-creds.target.wants/iscsi-creds-login@ALIAS.service;
- *   - with "mount =": the .mount unit, its remote-fs.target link and a
- *     device-timeout drop-in for the by-path device.
+ *   - with "mount =": the .mount unit, its remote-fs.target link and, with
+ *     "device-timeout =", a timeout drop-in for the by-path device.
  * It never reads a CHAP secret, never calls iscsiadm, and writes nothing
  * outside its output directory. A bad target is logged and skipped; the
  * others are still generated; the exit status reports the first failure.
@@ -48,7 +48,7 @@ static int write_credential_line(FILE *f, const CredentialFile *c) {
 static int write_login_dropin(const char *dest, const Target *t, const CredentialFile *target_file,
                               const CredentialFile *auth_file) {
         _cleanup_free_ char *unit = NULL, *source = NULL;
-        FILE *f;
+        UnitFile *u;
         int r;
 
         unit = target_login_unit(t);
@@ -58,19 +58,19 @@ static int write_login_dropin(const char *dest, const Target *t, const Credentia
         if (r < 0)
                 return log_error_errno(r, "%s: cannot use path %s in a unit file.", t->credential, target_file->path);
 
-        r = unit_dropin_create(dest, unit, "50-credentials.conf", &f);
+        r = unit_dropin_create(dest, unit, "50-credentials.conf", &u);
         if (r < 0)
                 return log_error_errno(r, "%s: failed to create drop-in for %s: %m", t->credential, unit);
 
-        fprintf(f, "[Unit]\nSourcePath=%s\n\n[Service]\n", source);
-        r = write_credential_line(f, target_file);
+        fprintf(u->f, "[Unit]\nSourcePath=%s\n\n[Service]\n", source);
+        r = write_credential_line(u->f, target_file);
         if (r >= 0 && auth_file)
-                r = write_credential_line(f, auth_file);
+                r = write_credential_line(u->f, auth_file);
         if (r < 0) {
-                (void) unit_file_close(f);
+                unit_file_discard(u);
                 return log_error_errno(r, "%s: cannot use a credential path in a unit file.", t->credential);
         }
-        r = unit_file_close(f);
+        r = unit_file_close(u);
         if (r < 0)
                 return log_error_errno(r, "%s: failed to write drop-in for %s: %m", t->credential, unit);
 
@@ -84,7 +84,7 @@ static int write_login_dropin(const char *dest, const Target *t, const Credentia
 static int write_device_timeout(const char *dest, const Target *t, const char *what) {
         _cleanup_free_ char *device = NULL;
         char span[TIMESPAN_STRING_MAX];
-        FILE *f;
+        UnitFile *u;
         int r;
 
         r = unit_name_from_path(what, ".device", &device);
@@ -98,11 +98,11 @@ static int write_device_timeout(const char *dest, const Target *t, const char *w
         if (r < 0)
                 return log_oom();
 
-        r = unit_dropin_create(dest, device, "50-device-timeout.conf", &f);
+        r = unit_dropin_create(dest, device, "50-device-timeout.conf", &u);
         if (r < 0)
                 return log_error_errno(r, "%s: failed to create device timeout drop-in: %m", t->credential);
-        fprintf(f, "[Unit]\nJobRunningTimeoutSec=%s\n", timespan_format(t->device_timeout, span));
-        r = unit_file_close(f);
+        fprintf(u->f, "[Unit]\nJobRunningTimeoutSec=%s\n", timespan_format(t->device_timeout, span));
+        r = unit_file_close(u);
         if (r < 0)
                 return log_error_errno(r, "%s: failed to write device timeout drop-in: %m", t->credential);
         return 0;
@@ -111,7 +111,7 @@ static int write_device_timeout(const char *dest, const Target *t, const char *w
 static int write_mount(const char *dest, const Target *t, const CredentialFile *target_file) {
         _cleanup_free_ char *unit = NULL, *what = NULL, *where = NULL, *options = NULL, *source = NULL,
                             *login = NULL, *link = NULL;
-        FILE *f;
+        UnitFile *u;
         int r;
 
         r = unit_name_from_path(t->mount, ".mount", &unit);
@@ -136,14 +136,11 @@ static int write_mount(const char *dest, const Target *t, const CredentialFile *
                 options = escaped;
         }
 
-        r = unit_file_create(dest, unit, &f);
-        if (r == -EEXIST)
-                return log_error_errno(r, "%s: %s already exists; is the mount point %s used twice?",
-                                       t->credential, unit, t->mount);
+        r = unit_file_create(dest, unit, &u);
         if (r < 0)
                 return log_error_errno(r, "%s: failed to create %s: %m", t->credential, unit);
 
-        fprintf(f,
+        fprintf(u->f,
                 "[Unit]\n"
                 "Description=iSCSI LUN %llu of %s (%s)\n"
                 "Documentation=man:iscsi-creds-generator(8)\n"
@@ -156,10 +153,13 @@ static int write_mount(const char *dest, const Target *t, const CredentialFile *
                 "Where=%s\n",
                 (unsigned long long) t->lun, t->name, t->alias, source, login, login, what, where);
         if (t->fstype)
-                fprintf(f, "Type=%s\n", t->fstype);
-        fprintf(f, "Options=%s\n", options);
+                fprintf(u->f, "Type=%s\n", t->fstype);
+        fprintf(u->f, "Options=%s\n", options);
 
-        r = unit_file_close(f);
+        r = unit_file_close(u);
+        if (r == -EEXIST)
+                return log_error_errno(r, "%s: %s already exists; is the mount point %s used twice?",
+                                       t->credential, unit, t->mount);
         if (r < 0)
                 return log_error_errno(r, "%s: failed to write %s: %m", t->credential, unit);
 
@@ -169,14 +169,18 @@ static int write_mount(const char *dest, const Target *t, const CredentialFile *
         if (r < 0)
                 return log_error_errno(r, "%s: failed to hook %s into remote-fs.target: %m", t->credential, unit);
 
+        /* Like systemd-fstab-generator: a drop-in only when a timeout was asked for; else
+         * systemd's default device timeout (DefaultTimeoutStartSec=, 90 s) applies. */
+        if (t->device_timeout == 0)
+                return 0;
         return write_device_timeout(dest, t, what);
 }
 
-static int generate_one(const char *dest, const Entry *e) {
+static int generate_one(const char *dest, const Entry *e, CredentialFile *const *auth_files, size_t n_auth) {
         _cleanup_(credential_file_freep) CredentialFile *auth = NULL;
         int r;
 
-        r = find_auth_credential(e->target, CREDENTIAL_SEARCH_SYSTEM, &auth);
+        r = find_auth_credential(e->target, CREDENTIAL_SEARCH_SYSTEM, auth_files, n_auth, &auth);
         if (r < 0)
                 return r;
         if (!auth)
@@ -214,12 +218,13 @@ static int check_mount_conflicts(Entry *entries, size_t n) {
 }
 
 static int run(const char *dest) {
-        CredentialFile **files = NULL;
+        CredentialFile **files = NULL, **auth_files = NULL;
         Entry *entries = NULL;
-        size_t n = 0;
+        size_t n = 0, n_auth = 0;
         int r = 0, k;
 
-        k = credential_list(TARGET_CREDENTIAL_PREFIX, CREDENTIAL_SEARCH_SYSTEM, &files, &n);
+        /* Target definitions are classified when read (one read each). */
+        k = credential_list(TARGET_CREDENTIAL_PREFIX, CREDENTIAL_SEARCH_SYSTEM, false, &files, &n);
         if (k < 0)
                 return log_oom();
         if (n == 0) {
@@ -245,6 +250,15 @@ static int run(const char *dest) {
                 }
         }
 
+        /* Every "iscsi.auth" and "iscsi.auth.*" at once: one listing instead of a search per target.
+         * Only a few bytes of each are looked at, to tell ciphertext from plaintext. */
+        k = credential_list(AUTH_CREDENTIAL_DEFAULT, CREDENTIAL_SEARCH_SYSTEM, true, &auth_files, &n_auth);
+        if (k < 0) {
+                free(entries);
+                credential_files_free(files, n);
+                return log_oom();
+        }
+
         k = check_mount_conflicts(entries, n);
         if (k < 0 && r == 0)
                 r = k;
@@ -252,7 +266,7 @@ static int run(const char *dest) {
         for (size_t i = 0; i < n; i++) {
                 if (!entries[i].target)
                         continue;
-                k = generate_one(dest, &entries[i]);
+                k = generate_one(dest, &entries[i], auth_files, n_auth);
                 if (k < 0) {
                         log_error("%s: skipping this target.", files[i]->name);
                         if (r == 0)
@@ -263,6 +277,7 @@ static int run(const char *dest) {
 
         free(entries);
         credential_files_free(files, n);
+        credential_files_free(auth_files, n_auth);
         return r;
 }
 

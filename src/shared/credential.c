@@ -93,7 +93,9 @@ static size_t search_path(CredentialSearch search, SearchDir dirs[static 8]) {
 
 int credential_looks_encrypted(const char *path) {
         _cleanup_close_ int fd = -1;
-        char buf[512];
+        /* Small reads: a plaintext credential has a non-base64 byte ('.', '#', ' ') within its
+         * first few bytes, so the read stops before any value is reached. */
+        char buf[8];
         bool any = false;
         int r = 1;
 
@@ -127,7 +129,7 @@ done:
         return r;
 }
 
-static int credential_file_new(const SearchDir *d, const char *name, CredentialFile **ret) {
+static int credential_file_new(const SearchDir *d, const char *name, bool classify, CredentialFile **ret) {
         CredentialFile *f = calloc(1, sizeof(CredentialFile));
         int r;
 
@@ -142,7 +144,7 @@ static int credential_file_new(const SearchDir *d, const char *name, CredentialF
 
         if (d->encrypted)
                 f->encrypted = true;
-        else {
+        else if (classify) {
                 /* Hypervisors (SMBIOS, fw_cfg) put ciphertext into the plain system credential
                  * directory, and an admin may drop it into /etc/credstore: look. */
                 r = credential_looks_encrypted(f->path);
@@ -170,7 +172,7 @@ int credential_find(const char *name, CredentialSearch search, CredentialFile **
         for (size_t i = 0; i < n; i++) {
                 if (!is_regular_file(dirs[i].path, name))
                         continue;
-                if (credential_file_new(&dirs[i], name, ret) < 0)
+                if (credential_file_new(&dirs[i], name, true, ret) < 0)
                         return -ENOMEM;
                 return 1;
         }
@@ -188,7 +190,8 @@ static bool listed(CredentialFile **files, size_t n, const char *name) {
         return false;
 }
 
-int credential_list(const char *prefix, CredentialSearch search, CredentialFile ***ret, size_t *ret_n) {
+int credential_list(const char *prefix, CredentialSearch search, bool classify, CredentialFile ***ret,
+                    size_t *ret_n) {
         CredentialFile **files = NULL;
         SearchDir dirs[8];
         size_t n_dirs = search_path(search, dirs), n = 0;
@@ -206,7 +209,8 @@ int credential_list(const char *prefix, CredentialSearch search, CredentialFile 
                                 continue;
                         if (listed(files, n, de->d_name))
                                 continue;       /* an earlier directory wins */
-                        if (!is_regular_file(dirs[i].path, de->d_name)) {
+                        /* d_type spares a stat(); links and unknown types are looked at. */
+                        if (de->d_type != DT_REG && !is_regular_file(dirs[i].path, de->d_name)) {
                                 log_warning("%s/%s is not a regular file, ignoring.", dirs[i].path, de->d_name);
                                 continue;
                         }
@@ -215,7 +219,7 @@ int credential_list(const char *prefix, CredentialSearch search, CredentialFile 
                         if (!grown)
                                 goto oom;
                         files = grown;
-                        if (credential_file_new(&dirs[i], de->d_name, &files[n]) < 0)
+                        if (credential_file_new(&dirs[i], de->d_name, classify, &files[n]) < 0)
                                 goto oom;
                         n++;
                 }
@@ -302,16 +306,73 @@ static int decrypt(const CredentialFile *f, char **ret, size_t *ret_size) {
         return 0;
 }
 
+bool credential_data_looks_encrypted(const char *data, size_t size) {
+        bool any = false;
+
+        for (size_t i = 0; i < size; i++) {
+                if (data[i] == ' ' || data[i] == '\t' || data[i] == '\n')
+                        continue;
+                if (data[i] == '\0' || !strchr(BASE64_CHARS, data[i]))
+                        return false;
+                any = true;
+        }
+        return any;
+}
+
 int credential_read(const CredentialFile *f, char **ret_data, size_t *ret_size) {
+        _cleanup_erase_free_ char *data = NULL;
+        size_t size = 0;
         int r;
 
         if (f->encrypted)
                 return decrypt(f, ret_data, ret_size);
 
-        r = read_file_bounded(f->path, CREDENTIAL_SIZE_MAX, ret_data, ret_size);
+        /* Ciphertext may be up to CREDENTIAL_ENCRYPTED_SIZE_MAX; plaintext is checked below. */
+        r = read_file_bounded(f->path, CREDENTIAL_ENCRYPTED_SIZE_MAX, &data, &size);
         if (r == -EFBIG)
-                return log_error_errno(r, "%s: larger than %u bytes, refusing.", f->name, CREDENTIAL_SIZE_MAX);
+                return log_error_errno(r, "%s: larger than %u bytes, refusing.", f->name, CREDENTIAL_ENCRYPTED_SIZE_MAX);
         if (r < 0)
                 return log_error_errno(r, "%s: cannot read %s: %m", f->name, f->path);
+
+        /* Listed without classification: decide now, on the bytes already read. */
+        if (credential_data_looks_encrypted(data, size))
+                return decrypt(f, ret_data, ret_size);
+        if (size > CREDENTIAL_SIZE_MAX)
+                return log_error_errno(EFBIG, "%s: larger than %u bytes, refusing.", f->name, CREDENTIAL_SIZE_MAX);
+
+        *ret_data = TAKE_PTR(data);
+        *ret_size = size;
         return 0;
+}
+
+CredentialFile *credential_list_lookup(CredentialFile *const *files, size_t n, const char *name) {
+        size_t lo = 0, hi = n;
+
+        while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                int c = strcmp(files[mid]->name, name);
+
+                if (c == 0)
+                        return files[mid];
+                if (c < 0)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        return NULL;
+}
+
+CredentialFile *credential_file_dup(const CredentialFile *f) {
+        CredentialFile *d = calloc(1, sizeof(CredentialFile));
+
+        if (!d)
+                return NULL;
+        d->name = strdup(f->name);
+        d->path = strdup(f->path);
+        d->encrypted = f->encrypted;
+        if (!d->name || !d->path) {
+                credential_file_free(d);
+                return NULL;
+        }
+        return d;
 }

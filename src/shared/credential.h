@@ -64,6 +64,10 @@ int credential_find(const char *name, CredentialSearch search, CredentialFile **
  * credential_list() - all credentials whose name starts with @prefix
  * @prefix: e.g. "iscsi.target."
  * @search: which directories to search
+ * @classify: look into files from plain directories to set ->encrypted
+ *            (credential_looks_encrypted()); if false, ->encrypted is only
+ *            set for encrypted directories, and credential_read() decides
+ *            on the bytes it reads (one read instead of two)
  * @ret: array sorted by name, one entry per name (first match on the
  *       search path wins); free with credential_files_free()
  * @ret_n: number of entries
@@ -73,7 +77,23 @@ int credential_find(const char *name, CredentialSearch search, CredentialFile **
  *
  * Return: 0 or -ENOMEM.
  */
-int credential_list(const char *prefix, CredentialSearch search, CredentialFile ***ret, size_t *ret_n);
+int credential_list(const char *prefix, CredentialSearch search, bool classify, CredentialFile ***ret,
+                    size_t *ret_n);
+
+/**
+ * credential_list_lookup() - find @name in a sorted credential_list() array
+ * Return: the entry (owned by the array), or NULL.
+ */
+CredentialFile *credential_list_lookup(CredentialFile *const *files, size_t n, const char *name);
+
+/** credential_file_dup() - deep copy; NULL on ENOMEM. */
+CredentialFile *credential_file_dup(const CredentialFile *f);
+
+/**
+ * credential_data_looks_encrypted() - credential_looks_encrypted() on bytes in memory
+ * Return: true if @data is non-empty base64 text (with blanks and newlines).
+ */
+bool credential_data_looks_encrypted(const char *data, size_t size);
 
 /**
  * credential_looks_encrypted() - whether a file holds systemd-creds output
@@ -95,7 +115,8 @@ int credential_looks_encrypted(const char *path);
  * @ret_data: contents (plaintext), NUL-terminated; free with erase_and_free()
  * @ret_size: length of @ret_data without the NUL
  *
- * Ciphertext is decrypted by running "systemd-creds decrypt --name=NAME
+ * Ciphertext (->encrypted, or a plain-directory file whose bytes are
+ * base64 text) is decrypted by running "systemd-creds decrypt --name=NAME
  * FILE -" (no public library API does this; systemd.generator(7) allows a
  * generator to run a tool that changes no state), killed after
  * CREDENTIAL_DECRYPT_TIMEOUT.

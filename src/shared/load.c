@@ -68,7 +68,22 @@ int load_chap_secrets(const CredentialFile *f, ChapSecrets **ret) {
         return r;
 }
 
-int find_auth_credential(const Target *t, CredentialSearch search, CredentialFile **ret) {
+/* 1 found, 0 not found, <0 error. */
+static int lookup(const char *name, CredentialSearch search, CredentialFile *const *known, size_t n_known,
+                  CredentialFile **ret) {
+        CredentialFile *f;
+
+        if (!known)
+                return credential_find(name, search, ret);
+        f = credential_list_lookup(known, n_known, name);
+        if (!f)
+                return 0;
+        *ret = credential_file_dup(f);
+        return *ret ? 1 : -ENOMEM;
+}
+
+int find_auth_credential(const Target *t, CredentialSearch search, CredentialFile *const *known, size_t n_known,
+                         CredentialFile **ret) {
         _cleanup_free_ char *name = NULL;
         const char *fallback;
         int r;
@@ -78,13 +93,13 @@ int find_auth_credential(const Target *t, CredentialSearch search, CredentialFil
         if (r < 0)
                 return r;
 
-        r = credential_find(name, search, ret);
+        r = lookup(name, search, known, n_known, ret);
         if (r != 0)
                 return r < 0 ? r : 0;
         if (!fallback)
                 return log_syntax(t->credential, 0, LOG_ERR, ENOENT,
                                   "\"auth = %s\" names the credential \"%s\", which was not found.", t->auth, name);
 
-        r = credential_find(fallback, search, ret);
+        r = lookup(fallback, search, known, n_known, ret);
         return r < 0 ? r : 0;
 }

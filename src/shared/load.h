@@ -40,6 +40,10 @@ int load_chap_secrets(const CredentialFile *f, ChapSecrets **ret);
  * find_auth_credential() - the secrets credential a target uses
  * @t: the target
  * @search: where to look
+ * @known: if not NULL, a credential_list() array of every "iscsi.auth*"
+ *         credential: it is searched instead of the file system (one
+ *         directory listing for all targets instead of stat() calls per target)
+ * @n_known: entries in @known
  * @ret: the file, or NULL when the target has none (then it logs in
  *       without CHAP); free with credential_file_free()
  *
@@ -49,4 +53,5 @@ int load_chap_secrets(const CredentialFile *f, ChapSecrets **ret);
  * Return: 0; -ENOENT if "auth = NAME" names a missing credential (logged);
  * -ENOMEM.
  */
-int find_auth_credential(const Target *t, CredentialSearch search, CredentialFile **ret);
+int find_auth_credential(const Target *t, CredentialSearch search, CredentialFile *const *known, size_t n_known,
+                         CredentialFile **ret);

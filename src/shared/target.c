@@ -219,7 +219,6 @@ static int target_new(const char *alias, Target **ret) {
         if (!t)
                 return -ENOMEM;
         t->tpgt = TPGT_DEFAULT;
-        t->device_timeout = DEVICE_TIMEOUT_DEFAULT;
         t->alias = strdup(alias);
         t->iface = strdup("default");
         if (!t->alias || !t->iface || asprintf(&t->credential, TARGET_CREDENTIAL_PREFIX "%s", alias) < 0) {

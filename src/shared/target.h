@@ -23,7 +23,6 @@
 #define LUN_MAX 16383           /* SAM flat-space addressing: 14 bits */
 #define TPGT_MAX 65535          /* RFC 7143 §13.9: a 16-bit value */
 #define TPGT_DEFAULT 1
-#define DEVICE_TIMEOUT_DEFAULT (90 * USEC_PER_SEC)  /* systemd's DefaultTimeoutStartSec= */
 
 typedef struct Target {
         char *alias;
@@ -37,7 +36,7 @@ typedef struct Target {
         char *fstype;           /* NULL: let mount(8) probe */
         char *options;          /* user's mount options, or NULL */
         bool nofail;            /* "nofail" among @options */
-        usec_t device_timeout;
+        usec_t device_timeout;  /* 0: not set, systemd's default device timeout applies */
         char *auth;             /* NAME of a shared "iscsi.auth.NAME", or NULL */
         char *chap_algs;        /* node.session.auth.chap_algs, or NULL */
 } Target;

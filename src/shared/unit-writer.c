@@ -38,33 +38,52 @@ static int mkdir_if_missing(const char *path) {
         return 0;
 }
 
-static int create_at(const char *path, FILE **ret) {
-        int fd;
-        FILE *f;
+/* The .wants/.requires directories are asked for once per target; remember
+ * the ones made to spare the mkdir() calls. */
+static int mkdir_dependency_dir(const char *path) {
+        static char made[4][PATH_MAX];
+        static unsigned next;
+        int r;
 
-        fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
-        if (fd < 0)
-                return -errno;
-        f = fdopen(fd, "we");
-        if (!f) {
-                int r = -errno;
-                close(fd);
-                return r;
+        for (unsigned i = 0; i < ELEMENTSOF(made); i++)
+                if (streq(made[i], path))
+                        return 0;
+        r = mkdir_if_missing(path);
+        if (r >= 0 && strlen(path) < PATH_MAX) {
+                strcpy(made[next], path);
+                next = (next + 1) % ELEMENTSOF(made);
         }
-        fputs(GENERATOR_HEADER, f);
-        *ret = f;
+        return r;
+}
+
+/* Units are composed in memory and written with one write(2) at close. */
+static int unit_file_new(const char *path, UnitFile **ret) {
+        UnitFile *u = calloc(1, sizeof(UnitFile));
+
+        if (!u)
+                return -ENOMEM;
+        u->path = strdup(path);
+        if (u->path)
+                u->f = open_memstream(&u->buf, &u->size);
+        if (!u->path || !u->f) {
+                free(u->path);
+                free(u);
+                return -ENOMEM;
+        }
+        fputs(GENERATOR_HEADER, u->f);
+        *ret = u;
         return 0;
 }
 
-int unit_file_create(const char *dir, const char *name, FILE **ret) {
+int unit_file_create(const char *dir, const char *name, UnitFile **ret) {
         char path[PATH_MAX];
 
         if ((size_t) snprintf(path, sizeof path, "%s/%s", dir, name) >= sizeof path)
                 return -ENAMETOOLONG;
-        return create_at(path, ret);
+        return unit_file_new(path, ret);
 }
 
-int unit_dropin_create(const char *dir, const char *unit, const char *name, FILE **ret) {
+int unit_dropin_create(const char *dir, const char *unit, const char *name, UnitFile **ret) {
         char path[PATH_MAX];
         int r;
 
@@ -75,16 +94,55 @@ int unit_dropin_create(const char *dir, const char *unit, const char *name, FILE
                 return r;
         if ((size_t) snprintf(path, sizeof path, "%s/%s.d/%s", dir, unit, name) >= sizeof path)
                 return -ENAMETOOLONG;
-        return create_at(path, ret);
+        return unit_file_new(path, ret);
 }
 
-int unit_file_close(FILE *f) {
-        int r = 0;
+static int write_all(int fd, const char *p, size_t n) {
+        while (n > 0) {
+                ssize_t k = write(fd, p, n);
 
-        if (fflush(f) != 0 || ferror(f))
-                r = errno > 0 ? -errno : -EIO;
-        if (fclose(f) != 0 && r == 0)
-                r = -errno;
+                if (k < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return -errno;
+                }
+                p += k;
+                n -= (size_t) k;
+        }
+        return 0;
+}
+
+void unit_file_discard(UnitFile *u) {
+        if (!u)
+                return;
+        fclose(u->f);
+        free(u->buf);
+        free(u->path);
+        free(u);
+}
+
+int unit_file_close(UnitFile *u) {
+        int fd, r = 0;
+
+        if (!u)
+                return 0;
+        if (fclose(u->f) != 0)
+                r = -ENOMEM;
+        if (r == 0) {
+                fd = open(u->path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
+                if (fd < 0)
+                        r = -errno;
+                else {
+                        r = write_all(fd, u->buf, u->size);
+                        if (close(fd) < 0 && r == 0)
+                                r = -errno;
+                        if (r < 0)
+                                (void) unlink(u->path);
+                }
+        }
+        free(u->buf);
+        free(u->path);
+        free(u);
         return r;
 }
 
@@ -96,7 +154,7 @@ int unit_add_dependency_link(const char *dir, const char *dependent, const char 
 
         if ((size_t) snprintf(path, sizeof path, "%s/%s.%s", dir, dependent, type) >= sizeof path)
                 return -ENAMETOOLONG;
-        r = mkdir_if_missing(path);
+        r = mkdir_dependency_dir(path);
         if (r < 0)
                 return r;
         if ((size_t) snprintf(path, sizeof path, "%s/%s.%s/%s", dir, dependent, type, unit) >= sizeof path)

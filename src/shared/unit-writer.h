@@ -22,36 +22,47 @@
  */
 int unit_value_escape(const char *s, char **ret);
 
-/**
- * unit_file_create() - create OUTDIR/NAME and write the header
- * @dir: generator output directory
- * @name: unit name (file name)
- * @ret: stream to write the rest to; fclose() it and check for errors
- *       with unit_file_close()
- *
- * Fails if the file exists: two targets must not claim one unit.
- *
- * Return: 0; -EEXIST; -errno from open().
- */
-int unit_file_create(const char *dir, const char *name, FILE **ret);
+/* A unit file being composed in memory; written at unit_file_close(). */
+typedef struct UnitFile {
+        FILE *f;                /* write the contents here */
+        char *path;
+        char *buf;
+        size_t size;
+} UnitFile;
 
 /**
- * unit_dropin_create() - create OUTDIR/UNIT.d/NAME.conf and write the header
+ * unit_file_create() - start OUTDIR/NAME with the generator header
+ * @dir: generator output directory
+ * @name: unit name (file name)
+ * @ret: the file; write to (*ret)->f, then unit_file_close()
+ *
+ * Return: 0; -ENAMETOOLONG; -ENOMEM.
+ */
+int unit_file_create(const char *dir, const char *name, UnitFile **ret);
+
+/**
+ * unit_dropin_create() - start OUTDIR/UNIT.d/NAME with the generator header
  * @dir: generator output directory
  * @unit: unit the drop-in extends
  * @name: drop-in file name including ".conf"
  * @ret: as for unit_file_create()
  *
- * Return: as unit_file_create().
+ * Return: 0; -ENAMETOOLONG; -ENOMEM; -errno from mkdir().
  */
-int unit_dropin_create(const char *dir, const char *unit, const char *name, FILE **ret);
+int unit_dropin_create(const char *dir, const char *unit, const char *name, UnitFile **ret);
 
 /**
- * unit_file_close() - flush and close a file from unit_file_create()
+ * unit_file_close() - write the file in one go (mode 0644) and free @u
  *
- * Return: 0, or -errno if anything written was lost (e.g. -ENOSPC).
+ * The file is created with O_EXCL: two targets must not claim one unit.
+ *
+ * Return: 0; -EEXIST if the file exists already; -errno if it could not be
+ * written (nothing is left behind then); -ENOMEM.
  */
-int unit_file_close(FILE *f);
+int unit_file_close(UnitFile *u);
+
+/** unit_file_discard() - free @u without writing anything; NULL is fine. */
+void unit_file_discard(UnitFile *u);
 
 /**
  * unit_add_dependency_link() - OUTDIR/DEPENDENT.TYPE/UNIT -> TARGET_PATH

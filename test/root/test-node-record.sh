@@ -1,0 +1,333 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+#
+# The node record through the real login helper: "iscsi-creds login ALIAS"
+# with plaintext credentials in $CREDENTIALS_DIRECTORY, run in a private
+# mount namespace with a tmpfs over the node DB (as the login unit's
+# TemporaryFileSystem= does) and a private network namespace (so iscsiadm
+# can never reach an iscsid of the host: its socket is abstract, per netns).
+# The record is read back with iscsiadm; the login itself must fail with
+# "no iscsid" (exit 20 -> our exit 6): this kernel has no SCSI.
+#
+# Usage (meson): test-node-record.sh [NODE_DB_ROOT]   (ISCSI_CREDS_BUILD_ROOT in the env)
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=lib.sh
+. "$HERE/lib.sh"
+
+# open-iscsi's node DB root as configured (meson option nodedbroot, passed
+# as the argument): /etc/iscsi up to 2.1.8 (Debian 12), /var/lib/iscsi from 2.1.9.
+if [ "${1:-}" = --inside ]; then DBROOT=$3; else DBROOT=${1:-/etc/iscsi}; fi
+NODES=$DBROOT/nodes
+
+# ---------------------------------------------------------------------------
+# Inside the namespaces.
+
+fresh_nodes() {
+    umount "$NODES" 2>/dev/null
+    mkdir -p "$NODES"
+    mount -t tmpfs -o mode=0700 tmpfs "$NODES" || fail "tmpfs on $NODES"
+}
+
+# login ALIAS CREDDIR [OPTIONS...]: run the helper, stdout/stderr to $T/out.ALIAS, $T/err.ALIAS
+login() {
+    local alias=$1 dir=$2
+    shift 2
+    RC=0
+    timeout 60 env CREDENTIALS_DIRECTORY="$dir" "$HELPER" "$@" login "$alias" \
+        >"$T/out.$alias" 2>"$T/err.$alias" || RC=$?
+}
+
+# The tree under nodes/ as "MODE TYPE PATH" lines, parents first (one record: one order).
+tree() {
+    (cd "$NODES" && find . -mindepth 1 -printf '%m %y %P\n')
+}
+
+show() {        # show TARGET PORTAL [-S]
+    timeout 30 iscsiadm -m node -T "$1" -p "$2" ${3:+"$3"} -o show
+}
+
+# expect_line FILE LINE WHAT: FILE has exactly this line
+expect_line() {
+    if grep -qxF -- "$2" "$1"; then ok "$3"; else bad "$3: no line \"$2\""; sed 's/^/    | /' "$1" >&2; fi
+}
+
+no_secret_in() {        # no_secret_in ALIAS SECRET...
+    local a=$1
+    shift
+    expect_no_secret "$a: no secret on the helper's stdout or stderr" "$T/out.$a" "$T/err.$a" -- "$@"
+}
+
+case_ipv4_chap() {
+    local iqn=iqn.2003-01.org.example:t1 pw
+    pw=$(rand_secret 20)
+    mkdir -m 0700 "$T/c1"
+    printf 'target = %s\nportal = 127.0.0.1:3260\nlun = 1\n' "$iqn" >"$T/c1/iscsi.target.t1"
+    printf 'node.session.auth.username = alice\nnode.session.auth.password = %s\n' "$pw" >"$T/c1/iscsi.auth.t1"
+
+    fresh_nodes
+    login t1 "$T/c1"
+    expect_rc 6 "$RC" "t1: login without iscsid"
+    expect_grep "cannot connect to iscsid" "$T/err.t1" "t1: the helper says iscsid is unreachable"
+    expect_grep "iscsiadm exit status 20" "$T/err.t1" "t1: the helper names iscsiadm's status"
+    no_secret_in t1 "$pw"
+
+    expect_eq "700 d $iqn
+700 d $iqn/127.0.0.1,3260,1
+600 f $iqn/127.0.0.1,3260,1/default" "$(tree)" "t1: record at nodes/<iqn>/<addr>,<port>,<tpgt>/<iface>, dirs 0700, file 0600"
+    expect_eq "0:0" "$(stat -c %u:%g "$NODES/$iqn/127.0.0.1,3260,1/default")" "t1: record owned by root"
+
+    local list rc=0
+    list=$(timeout 30 iscsiadm -m node 2>&1) || rc=$?
+    expect_rc 0 "$rc" "t1: iscsiadm -m node"
+    expect_eq "127.0.0.1:3260,1 $iqn" "$list" "t1: iscsiadm -m node lists exactly the record"
+
+    show "$iqn" 127.0.0.1:3260,1 >"$T/show.t1" 2>&1 || bad "t1: iscsiadm -o show failed: $(cat "$T/show.t1")"
+    expect_line "$T/show.t1" "node.name = $iqn" "t1: node.name"
+    expect_line "$T/show.t1" "node.tpgt = 1" "t1: node.tpgt"
+    expect_line "$T/show.t1" "node.conn[0].address = 127.0.0.1" "t1: address"
+    expect_line "$T/show.t1" "node.conn[0].port = 3260" "t1: port"
+    expect_line "$T/show.t1" "iface.iscsi_ifacename = default" "t1: iface"
+    expect_line "$T/show.t1" "node.startup = manual" "t1: node.startup manual"
+    expect_line "$T/show.t1" "node.conn[0].startup = manual" "t1: node.conn[0].startup manual"
+    expect_line "$T/show.t1" "node.session.auth.authmethod = CHAP" "t1: authmethod CHAP"
+    expect_line "$T/show.t1" "node.session.auth.username = alice" "t1: username"
+    expect_line "$T/show.t1" "node.session.auth.password = ********" "t1: password masked"
+    expect_line "$T/show.t1" "node.session.auth.username_in = <empty>" "t1: no username_in"
+    expect_no_grep "$pw" "$T/show.t1" "t1: -o show does not print the secret"
+
+    show "$iqn" 127.0.0.1:3260,1 -S >"$T/show-S.t1" 2>&1 || bad "t1: iscsiadm -S -o show failed"
+    expect_line "$T/show-S.t1" "node.session.auth.password = $pw" "t1: -S shows the credential's password"
+
+    rc=0
+    timeout 60 iscsiadm -m node -T "$iqn" -p 127.0.0.1:3260,1 --login >"$T/iscsiadm-login.t1" 2>&1 || rc=$?
+    expect_rc 20 "$rc" "t1: iscsiadm --login without iscsid"
+
+    # A second login (as on a unit restart) replaces the record, verbosely and still without the secret.
+    login t1 "$T/c1" -v
+    expect_rc 6 "$RC" "t1: second login, verbose"
+    no_secret_in t1 "$pw"
+    expect_eq 1 "$(find "$NODES" -type f | wc -l)" "t1: still exactly one record file"
+    expect_eq "$iqn" "$(timeout 30 iscsiadm -m node 2>&1 | awk '{ print $2 }')" "t1: still listed once"
+
+    # Logout with no session: nothing to do, success.
+    RC=0
+    timeout 60 env CREDENTIALS_DIRECTORY="$T/c1" "$HELPER" logout t1 >"$T/out.logout" 2>"$T/err.logout" || RC=$?
+    expect_rc 0 "$RC" "t1: logout without a session"
+    expect_grep "nothing to do" "$T/err.logout" "t1: logout says there is nothing to do"
+}
+
+case_ipv6_mutual() {
+    local iqn=iqn.2003-01.org.example:t6 pw pwin
+    pw=$(rand_secret 24)
+    pwin=$(rand_secret 24)
+    mkdir -m 0700 "$T/c6"
+    printf 'target = %s\nportal = [::1]:3262\n' "$iqn" >"$T/c6/iscsi.target.t6"
+    printf '%s\n' "node.session.auth.username = alice6" "node.session.auth.password = $pw" \
+        "node.session.auth.username_in = tgtuser6" "node.session.auth.password_in = $pwin" \
+        >"$T/c6/iscsi.auth.t6"
+
+    fresh_nodes
+    login t6 "$T/c6"
+    expect_rc 6 "$RC" "t6: login without iscsid"
+    expect_grep "cannot connect to iscsid" "$T/err.t6" "t6: the helper says iscsid is unreachable"
+    no_secret_in t6 "$pw" "$pwin"
+
+    expect_eq "700 d $iqn
+700 d $iqn/::1,3262,1
+600 f $iqn/::1,3262,1/default" "$(tree)" "t6: IPv6 record dir ::1,3262,1 (no brackets)"
+
+    local list
+    list=$(timeout 30 iscsiadm -m node 2>&1)
+    expect_eq "[::1]:3262,1 $iqn" "$list" "t6: iscsiadm -m node lists exactly the record"
+
+    show "$iqn" "[::1]:3262,1" >"$T/show.t6" 2>&1 || bad "t6: iscsiadm -o show failed: $(cat "$T/show.t6")"
+    expect_line "$T/show.t6" "node.conn[0].address = ::1" "t6: address"
+    expect_line "$T/show.t6" "node.conn[0].port = 3262" "t6: port"
+    expect_line "$T/show.t6" "node.session.auth.authmethod = CHAP" "t6: authmethod CHAP"
+    expect_line "$T/show.t6" "node.session.auth.username = alice6" "t6: username"
+    expect_line "$T/show.t6" "node.session.auth.password = ********" "t6: password masked"
+    expect_line "$T/show.t6" "node.session.auth.username_in = tgtuser6" "t6: username_in"
+    expect_line "$T/show.t6" "node.session.auth.password_in = ********" "t6: password_in masked"
+    expect_no_grep "$pw" "$T/show.t6" "t6: -o show does not print the secret"
+    expect_no_grep "$pwin" "$T/show.t6" "t6: -o show does not print the incoming secret"
+
+    show "$iqn" "[::1]:3262,1" -S >"$T/show-S.t6" 2>&1 || bad "t6: iscsiadm -S -o show failed"
+    expect_line "$T/show-S.t6" "node.session.auth.password = $pw" "t6: -S shows password"
+    expect_line "$T/show-S.t6" "node.session.auth.password_in = $pwin" "t6: -S shows password_in"
+}
+
+case_no_auth() {
+    local iqn=iqn.2003-01.org.example:t0
+    mkdir -m 0700 "$T/c0"
+    printf 'target = %s\nportal = 127.0.0.1:3261\ntpgt = 7\n' "$iqn" >"$T/c0/iscsi.target.t0"
+
+    fresh_nodes
+    login t0 "$T/c0"
+    expect_rc 6 "$RC" "t0: login without iscsid"
+    expect_grep "no CHAP secrets" "$T/err.t0" "t0: the helper notes that it logs in without CHAP"
+    expect_eq "700 d $iqn
+700 d $iqn/127.0.0.1,3261,7
+600 f $iqn/127.0.0.1,3261,7/default" "$(tree)" "t0: record with TPGT 7"
+
+    show "$iqn" 127.0.0.1:3261,7 >"$T/show.t0" 2>&1 || bad "t0: iscsiadm -o show failed: $(cat "$T/show.t0")"
+    expect_line "$T/show.t0" "node.tpgt = 7" "t0: node.tpgt"
+    expect_line "$T/show.t0" "node.session.auth.authmethod = None" "t0: authmethod None"
+    expect_line "$T/show.t0" "node.session.auth.username = <empty>" "t0: no username"
+    expect_line "$T/show.t0" "node.session.auth.password = <empty>" "t0: no password"
+}
+
+# Secrets with characters that mean something elsewhere ('#', '=', quotes,
+# backslash, '%', inner blanks) and at the 255-byte limit of open-iscsi's
+# buffers must come back byte for byte; so must chap_algs.
+case_awkward_values() {
+    local iqn=iqn.2003-01.org.example:tw pw user pwin
+    pw="a#b = c \\\"d' %s%n \$HOME;\`x\`|&<>*?[]{}~!"
+    pw="$pw$(rand_secret $((255 - ${#pw})))"
+    user="u$(rand_secret 254)"
+    pwin="In-$(rand_secret 30) # not a comment"
+    mkdir -m 0700 "$T/cw"
+    printf 'target = %s\nportal = 127.0.0.1\nnode.session.auth.chap_algs = SHA256,MD5\n' "$iqn" >"$T/cw/iscsi.target.tw"
+    printf '%s\n' "node.session.auth.username = $user" "node.session.auth.password = $pw" \
+        "node.session.auth.username_in = target-w" "node.session.auth.password_in = $pwin" >"$T/cw/iscsi.auth.tw"
+
+    fresh_nodes
+    login tw "$T/cw"
+    expect_rc 6 "$RC" "tw: login without iscsid"
+    no_secret_in tw "$pw" "$pwin"
+    expect_eq 255 "${#pw}" "tw: test password is 255 bytes"
+
+    show "$iqn" 127.0.0.1:3260,1 -S >"$T/show-S.tw" 2>&1 || bad "tw: iscsiadm -S -o show failed: $(cat "$T/show-S.tw")"
+    expect_line "$T/show-S.tw" "node.session.auth.username = $user" "tw: 255-byte username intact"
+    expect_line "$T/show-S.tw" "node.session.auth.password = $pw" "tw: 255-byte password with # = quotes \\ % intact"
+    expect_line "$T/show-S.tw" "node.session.auth.password_in = $pwin" "tw: password_in with ' # ' intact"
+    expect_line "$T/show-S.tw" "node.session.auth.chap_algs = SHA256,MD5" "tw: chap_algs"
+    expect_line "$T/show-S.tw" "node.conn[0].port = 3260" "tw: default port 3260"
+
+    # One byte more is refused before anything is written.
+    local long
+    long=$(rand_secret 256)
+    mkdir -m 0700 "$T/cl"
+    printf 'target = iqn.2003-01.org.example:tl\nportal = 127.0.0.1\n' >"$T/cl/iscsi.target.tl"
+    printf 'node.session.auth.username = u\nnode.session.auth.password = %s\n' "$long" >"$T/cl/iscsi.auth.tl"
+    fresh_nodes
+    login tl "$T/cl"
+    expect_rc 3 "$RC" "tl: 256-byte password refused"
+    expect_grep "iscsi.auth.tl:2" "$T/err.tl" "tl: message names credential and line"
+    no_secret_in tl "$long"
+    expect_eq "" "$(tree)" "tl: no record written"
+}
+
+# A record libopeniscsiusr cannot parse (here: an unknown key) breaks every
+# listing of the node DB: the helper must notice after writing and not log in.
+case_broken_db() {
+    local junk=$NODES/iqn.2003-01.org.example:junk/127.0.0.1,3260,1
+    fresh_nodes
+    mkdir -m 0700 "$NODES/iqn.2003-01.org.example:junk" "$junk"
+    printf 'node.name = iqn.2003-01.org.example:junk\nnode.bogus_key = 1\n' >"$junk/default"
+    login t1 "$T/c1"
+    expect_rc 6 "$RC" "junk: node DB unreadable after writing"
+    expect_grep "libopeniscsiusr cannot list the node DB" "$T/err.t1" "junk: the helper says why"
+    expect_grep "not logging in" "$T/err.t1" "junk: and that it does not log in"
+    expect_no_grep "iscsiadm exit status" "$T/err.t1" "junk: iscsiadm --login was not run"
+}
+
+# /etc/iscsi/nodes on a disk file system: refuse, write nothing.
+case_not_tmpfs() {
+    local disk fstype pw
+    pw=$(rand_secret 20)
+    disk=$(mktemp -d /var/tmp/iscsi-creds-nodes.XXXXXX) || fail "mktemp /var/tmp"
+    at_exit "rm -rf -- '$disk'"
+    fstype=$(stat -f -c %T "$disk")
+    if [ "$fstype" = tmpfs ] || [ "$fstype" = ramfs ]; then
+        say "not checked: /var/tmp is $fstype, no disk file system to bind over $NODES"
+        return
+    fi
+    chmod 0700 "$disk"
+    umount "$NODES" 2>/dev/null
+    mount --bind "$disk" "$NODES" || fail "bind $disk on $NODES"
+
+    mkdir -m 0700 "$T/cd"
+    printf 'target = iqn.2003-01.org.example:td\nportal = 127.0.0.1:3260\n' >"$T/cd/iscsi.target.td"
+    printf 'node.session.auth.username = bob\nnode.session.auth.password = %s\n' "$pw" >"$T/cd/iscsi.auth.td"
+    login td "$T/cd"
+    expect_rc 6 "$RC" "td: nodes/ on $fstype"
+    expect_grep "not a tmpfs" "$T/err.td" "td: the helper says why it refuses"
+    expect_eq "" "$(find "$disk" -mindepth 1)" "td: nothing written to the disk"
+    no_secret_in td "$pw"
+    umount "$NODES"
+
+    # No nodes/ directory at all (the unit's tmpfs is missing): refuse too.
+    rmdir "$NODES" || fail "rmdir $NODES"
+    login td "$T/cd"
+    expect_rc 6 "$RC" "td: no $NODES at all"
+    if [ -e "$NODES" ]; then bad "td: $NODES was created"; else ok "td: $NODES not created"; fi
+    mkdir -m 0700 "$NODES"
+}
+
+# private_copy DIR: a tmpfs over DIR holding a copy of what was there
+# (staged on a tmpfs of this namespace; the host's records, which may hold
+# secrets, and discovery data are left out, so they are never copied).
+private_copy() {
+    local stage e
+    stage=$(mktemp -d "$T/stage.XXXXXX") || fail "mktemp"
+    mount -t tmpfs -o mode=0700 tmpfs "$stage" || fail "tmpfs on $stage"
+    if [ -d "$1" ]; then
+        for e in "$1"/* "$1"/.[!.]*; do
+            [ -e "$e" ] || continue
+            case "${e##*/}" in nodes | send_targets | isns | static | slp | fw) continue ;; esac
+            cp -a "$e" "$stage/"
+        done
+    fi
+    mkdir -p "$1"
+    mount -t tmpfs -o mode=0755 tmpfs "$1" || fail "tmpfs on $1"
+    cp -a "$stage/." "$1/"
+    umount "$stage"
+}
+
+inside() {
+    at_exit dump_outputs
+    # Private copies of /etc/iscsi (initiatorname.iscsi, iscsid.conf) and of
+    # the node DB root (ifaces) on tmpfs, without records and without
+    # iscsid.startup: iscsiadm must not try to start the host's iscsid
+    # (systemctl reaches PID 1 through a file socket, netns or not).
+    # Private /run/lock for iscsiadm's lock dir.
+    private_copy /etc/iscsi
+    if [ "$DBROOT" != /etc/iscsi ]; then private_copy "$DBROOT"; fi
+    if [ -f /etc/iscsi/iscsid.conf ]; then sed -i '/^[[:space:]]*iscsid\.startup/d' /etc/iscsi/iscsid.conf; fi
+    mount -t tmpfs -o mode=0755 tmpfs /run/lock || fail "tmpfs on /run/lock"
+    mkdir -m 0700 /run/lock/iscsi
+    ip link set lo up 2>/dev/null
+
+    case_ipv4_chap
+    case_ipv6_mutual
+    case_no_auth
+    case_awkward_values
+    case_broken_db
+    case_not_tmpfs
+    finish
+}
+
+# ---------------------------------------------------------------------------
+
+if [ "${1:-}" = --inside ]; then
+    T=$2
+    binaries
+    inside
+fi
+
+require_root
+require_cmd unshare util-linux
+require_cmd iscsiadm open-iscsi
+require_cmd ss iproute2
+binaries
+make_tmpdir
+
+rc=0
+timeout 300 unshare -m -n --propagation private "$BASH" "$0" --inside "$T" "$DBROOT" || rc=$?
+[ "$rc" -eq 124 ] && fail "timed out"
+# The host is untouched.
+if [ -d "$NODES" ] && [ -n "$(find "$NODES" -mindepth 1 -name '*example:t*' 2>/dev/null)" ]; then
+    fail "a test record leaked into the host's $NODES"
+fi
+exit "$rc"
