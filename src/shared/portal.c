@@ -15,7 +15,11 @@ static int fail(const char **ret_reason, const char *reason, int error) {
 static int parse_port(const char *s, uint16_t *ret, const char **ret_reason) {
         unsigned long long v;
 
-        if (safe_atou64(s, &v) < 0)
+        int r = safe_atou64(s, &v);
+
+        if (r == -ERANGE)
+                return fail(ret_reason, "the port must be in the range 1-65535", -ERANGE);
+        if (r < 0)
                 return fail(ret_reason, "the port is not a decimal number", -EINVAL);
         if (v < 1 || v > 65535)
                 return fail(ret_reason, "the port must be in the range 1-65535", -ERANGE);

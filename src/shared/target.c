@@ -305,8 +305,9 @@ int target_from_keyvalues(const char *alias, const KeyValueList *kv, Target **re
         k = target_check_complete(t, seen);
         if (k < 0 && r == 0)
                 r = k;
+        /* The messages say which rule; to callers every broken rule is -EINVAL. */
         if (r < 0)
-                return r;
+                return r == -ENOMEM ? r : -EINVAL;
 
         *ret = TAKE_PTR(t);
         return 0;

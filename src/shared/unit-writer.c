@@ -38,24 +38,6 @@ static int mkdir_if_missing(const char *path) {
         return 0;
 }
 
-/* The .wants/.requires directories are asked for once per target; remember
- * the ones made to spare the mkdir() calls. */
-static int mkdir_dependency_dir(const char *path) {
-        static char made[4][PATH_MAX];
-        static unsigned next;
-        int r;
-
-        for (unsigned i = 0; i < ELEMENTSOF(made); i++)
-                if (streq(made[i], path))
-                        return 0;
-        r = mkdir_if_missing(path);
-        if (r >= 0 && strlen(path) < PATH_MAX) {
-                strcpy(made[next], path);
-                next = (next + 1) % ELEMENTSOF(made);
-        }
-        return r;
-}
-
 /* Units are composed in memory and written with one write(2) at close. */
 static int unit_file_new(const char *path, UnitFile **ret) {
         UnitFile *u = calloc(1, sizeof(UnitFile));
@@ -154,7 +136,7 @@ int unit_add_dependency_link(const char *dir, const char *dependent, const char 
 
         if ((size_t) snprintf(path, sizeof path, "%s/%s.%s", dir, dependent, type) >= sizeof path)
                 return -ENAMETOOLONG;
-        r = mkdir_dependency_dir(path);
+        r = mkdir_if_missing(path);
         if (r < 0)
                 return r;
         if ((size_t) snprintf(path, sizeof path, "%s/%s.%s/%s", dir, dependent, type, unit) >= sizeof path)
