@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/magic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/vfs.h>
+#include <unistd.h>
 
 #include "commands.h"
 #include "config.h"
@@ -46,6 +48,64 @@ static int load_service_target(const char *alias, bool system_fallback, Target *
                 return log_error_errno(ENOENT, "%s was not passed to this service (looked in %s); was the unit "
                                        "started without the generator's drop-in?", name, dir);
         return load_target(f, ret);
+}
+
+/*
+ * What logout needs (target name, portal, TPGT, iface; nothing secret) is
+ * kept in the unit's RuntimeDirectory= after a login. At shutdown PID 1 may
+ * unmount the unit's credential directory before ExecStop= runs (seen with
+ * systemd 252), so logout must not depend on it.
+ */
+#define SESSION_FILE_PREFIX "session."
+
+static int save_session_target(const Target *t) {
+        _cleanup_free_ char *path = NULL, *tmp = NULL, *text = NULL;
+        _cleanup_close_ int fd = -1;
+        const char *dir = getenv("RUNTIME_DIRECTORY");
+        char portal[PORTAL_STRING_MAX];
+        int n;
+
+        if (isempty(dir))
+                return 0;
+        if (asprintf(&path, "%s/" SESSION_FILE_PREFIX "%s", dir, t->alias) < 0 ||
+            asprintf(&tmp, "%s/.#" SESSION_FILE_PREFIX "%s", dir, t->alias) < 0)
+                return log_oom();
+        n = asprintf(&text, "# Written by iscsi-creds login for logout; not secret.\n"
+                            "target = %s\nportal = %s\ntpgt = %u\nlun = %llu\niface = %s\n",
+                     t->name, portal_to_string(&t->portal, portal), t->tpgt, (unsigned long long) t->lun, t->iface);
+        if (n < 0)
+                return log_oom();
+
+        fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+        if (fd < 0 || write(fd, text, (size_t) n) != n || rename(tmp, path) < 0) {
+                log_warning_errno(errno, "%s: cannot save the session's target in %s: %m", t->alias, dir);
+                (void) unlink(tmp);
+                return -errno;
+        }
+        return 0;
+}
+
+/* 1 and the target if a login left its note, 0 if not. */
+static int load_session_target(const char *alias, Target **ret) {
+        _cleanup_free_ char *path = NULL;
+        const char *dir = getenv("RUNTIME_DIRECTORY");
+        CredentialFile f = {};
+        int r;
+
+        if (isempty(dir) || !alias_is_valid(alias))
+                return 0;
+        if (asprintf(&path, "%s/" SESSION_FILE_PREFIX "%s", dir, alias) < 0)
+                return log_oom();
+        if (access(path, F_OK) < 0)
+                return 0;
+
+        /* Parsed like the credential it was made from, under the credential's name. */
+        if (asprintf(&f.name, TARGET_CREDENTIAL_PREFIX "%s", alias) < 0)
+                return log_oom();
+        f.path = path;
+        r = load_target(&f, ret);
+        free(f.name);
+        return r < 0 ? r : 1;
 }
 
 /* The record will hold secrets: refuse unless it goes to memory. */
@@ -124,7 +184,13 @@ int verb_login(const char *alias) {
         log_info("%s: node record written to the private node DB and read back through libopeniscsiusr.",
                  t->credential);
 
-        return iscsiadm_login(t);
+        r = iscsiadm_login(t);
+        if (r < 0)
+                return r;
+
+        /* Not fatal: logout falls back to the credentials. */
+        (void) save_session_target(t);
+        return 0;
 }
 
 int verb_logout(const char *alias) {
@@ -132,7 +198,9 @@ int verb_logout(const char *alias) {
         uint32_t sid;
         int r;
 
-        r = load_service_target(alias, true, &t);
+        r = load_session_target(alias, &t);
+        if (r == 0)
+                r = load_service_target(alias, true, &t);
         if (r < 0)
                 return r;
 
