@@ -16,6 +16,10 @@ void chap_secrets_free(ChapSecrets *s) {
         erase_and_free(s->password);
         erase_and_free(s->username_in);
         erase_and_free(s->password_in);
+        erase_and_free(s->discovery_username);
+        erase_and_free(s->discovery_password);
+        erase_and_free(s->discovery_username_in);
+        erase_and_free(s->discovery_password_in);
         erase_and_free(s);
 }
 
@@ -50,14 +54,27 @@ int chap_algs_check(const char *list, const char **ret_reason) {
 }
 
 static char **chap_field(ChapSecrets *s, const char *key) {
-        if (streq(key, "node.session.auth.username"))
-                return &s->username;
-        if (streq(key, "node.session.auth.password"))
-                return &s->password;
-        if (streq(key, "node.session.auth.username_in"))
-                return &s->username_in;
-        if (streq(key, "node.session.auth.password_in"))
-                return &s->password_in;
+        const char *k;
+
+        if ((k = startswith(key, "node.session.auth."))) {
+                if (streq(k, "username"))
+                        return &s->username;
+                if (streq(k, "password"))
+                        return &s->password;
+                if (streq(k, "username_in"))
+                        return &s->username_in;
+                if (streq(k, "password_in"))
+                        return &s->password_in;
+        } else if ((k = startswith(key, "discovery.sendtargets.auth."))) {
+                if (streq(k, "username"))
+                        return &s->discovery_username;
+                if (streq(k, "password"))
+                        return &s->discovery_password;
+                if (streq(k, "username_in"))
+                        return &s->discovery_username_in;
+                if (streq(k, "password_in"))
+                        return &s->discovery_password_in;
+        }
         return NULL;
 }
 
@@ -68,31 +85,35 @@ static unsigned line_of(const KeyValueList *kv, const char *key) {
         return 0;
 }
 
-static int check_pairs(const char *credential, const KeyValueList *kv, const ChapSecrets *s) {
+/* The rules for one set of keys: PREFIX{username,password,username_in,password_in}. */
+static int check_pairs(const char *credential, const KeyValueList *kv, const char *prefix, const char *u,
+                       const char *p, const char *u_in, const char *p_in) {
+        char key[96], key2[96];
         int r = 0;
 
-        if (s->password && !s->username)
-                r = log_syntax(credential, line_of(kv, "node.session.auth.password"), LOG_ERR, EINVAL,
-                               "A password is set but no \"node.session.auth.username\".");
-        if (s->username && !s->password)
-                r = log_syntax(credential, line_of(kv, "node.session.auth.username"), LOG_ERR, EINVAL,
-                               "A username is set but no \"node.session.auth.password\".");
-        if (s->password_in && !s->username_in)
-                r = log_syntax(credential, line_of(kv, "node.session.auth.password_in"), LOG_ERR, EINVAL,
-                               "A password_in is set but no \"node.session.auth.username_in\".");
-        if (s->username_in && !s->password_in)
-                r = log_syntax(credential, line_of(kv, "node.session.auth.username_in"), LOG_ERR, EINVAL,
-                               "A username_in is set but no \"node.session.auth.password_in\".");
-        if ((s->username_in || s->password_in) && !s->password)
-                r = log_syntax(credential, line_of(kv, s->username_in ? "node.session.auth.username_in" :
-                                                                           "node.session.auth.password_in"),
-                               LOG_ERR, EINVAL,
+#define KEY(buf, name) (snprintf(buf, sizeof buf, "%s%s", prefix, name), buf)
+        if (p && !u)
+                r = log_syntax(credential, line_of(kv, KEY(key, "password")), LOG_ERR, EINVAL,
+                               "A password is set but no \"%s\".", KEY(key2, "username"));
+        if (u && !p)
+                r = log_syntax(credential, line_of(kv, KEY(key, "username")), LOG_ERR, EINVAL,
+                               "A username is set but no \"%s\".", KEY(key2, "password"));
+        if (p_in && !u_in)
+                r = log_syntax(credential, line_of(kv, KEY(key, "password_in")), LOG_ERR, EINVAL,
+                               "A password_in is set but no \"%s\".", KEY(key2, "username_in"));
+        if (u_in && !p_in)
+                r = log_syntax(credential, line_of(kv, KEY(key, "username_in")), LOG_ERR, EINVAL,
+                               "A username_in is set but no \"%s\".", KEY(key2, "password_in"));
+        if ((u_in || p_in) && !p)
+                r = log_syntax(credential, line_of(kv, KEY(key, u_in ? "username_in" : "password_in")), LOG_ERR,
+                               EINVAL,
                                "Mutual CHAP (the \"_in\" keys) needs one-way CHAP too: the initiator "
                                "authenticates first (RFC 7143 §12.1.3).");
-        if (s->password && s->password_in && secret_equal(s->password, s->password_in))
-                r = log_syntax(credential, line_of(kv, "node.session.auth.password_in"), LOG_ERR, EINVAL,
+        if (p && p_in && secret_equal(p, p_in))
+                r = log_syntax(credential, line_of(kv, KEY(key, "password_in")), LOG_ERR, EINVAL,
                                "password_in equals password: the two directions of mutual CHAP must use "
                                "different secrets (RFC 7143 §12.1.3).");
+#undef KEY
         return r;
 }
 
@@ -140,7 +161,12 @@ int chap_secrets_from_keyvalues(const char *credential, const KeyValueList *kv, 
                         return log_oom();
         }
 
-        k = check_pairs(credential, kv, s);
+        k = check_pairs(credential, kv, "node.session.auth.", s->username, s->password, s->username_in,
+                        s->password_in);
+        if (k < 0 && r == 0)
+                r = k;
+        k = check_pairs(credential, kv, "discovery.sendtargets.auth.", s->discovery_username,
+                        s->discovery_password, s->discovery_username_in, s->discovery_password_in);
         if (k < 0 && r == 0)
                 r = k;
         if (r < 0)
@@ -148,6 +174,8 @@ int chap_secrets_from_keyvalues(const char *credential, const KeyValueList *kv, 
 
         warn_short(credential, kv, "node.session.auth.password", s->password);
         warn_short(credential, kv, "node.session.auth.password_in", s->password_in);
+        warn_short(credential, kv, "discovery.sendtargets.auth.password", s->discovery_password);
+        warn_short(credential, kv, "discovery.sendtargets.auth.password_in", s->discovery_password_in);
 
         *ret = TAKE_PTR(s);
         return 0;

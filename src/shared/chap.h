@@ -23,6 +23,11 @@ typedef struct ChapSecrets {
         char *password;         /* node.session.auth.password */
         char *username_in;      /* node.session.auth.username_in: target's name (mutual CHAP) */
         char *password_in;      /* node.session.auth.password_in */
+        /* discovery.sendtargets.auth.*: SendTargets discovery (iscsid.conf(5)) */
+        char *discovery_username;
+        char *discovery_password;
+        char *discovery_username_in;
+        char *discovery_password_in;
 } ChapSecrets;
 
 /**
@@ -31,7 +36,8 @@ typedef struct ChapSecrets {
  * @kv: parsed credential (keyvalue_parse() with secret=true)
  * @ret: the secrets; free with chap_secrets_free()
  *
- * Rules: only the four keys above, each at most once; a username needs a
+ * Rules: only the keys above (node.session.auth.* and
+ * discovery.sendtargets.auth.*, each set checked on its own), each at most once; a username needs a
  * password and vice versa; mutual CHAP (the "_in" pair) needs both "_in"
  * keys and one-way CHAP as well (the initiator always authenticates first,
  * RFC 7143 §12.1.3); the two directions must not share a secret (RFC 7143
