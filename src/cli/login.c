@@ -15,6 +15,7 @@
 #include "log.h"
 #include "node-db.h"
 #include "node-record.h"
+#include "scsi-scan.h"
 #include "secret.h"
 #include "string-util.h"
 
@@ -124,6 +125,44 @@ static int check_db_in_memory(void) {
         return 0;
 }
 
+/* node.session.scan = manual: attach the one configured LUN ourselves. */
+static int attach_lun(const Target *t) {
+        uint32_t sid;
+        int r;
+
+        r = node_db_find_session(t, &sid);
+        if (r < 0)
+                return log_error_errno(r, "%s: cannot list iSCSI sessions: %m", t->credential);
+        if (r == 0)
+                return log_error_errno(ENOENT, "%s: logged in, but no session to %s is listed.", t->credential,
+                                       t->name);
+        r = scsi_scan_lun(sid, t->lun);
+        if (r < 0)
+                return log_error_errno(r, "%s: cannot scan LUN %llu of session %u: %m", t->credential,
+                                       (unsigned long long) t->lun, sid);
+        log_info("%s: asked the kernel to attach LUN %llu of session %u.", t->credential,
+                 (unsigned long long) t->lun, sid);
+        return 0;
+}
+
+/* The host-wide initiator name, when the target does not set its own. */
+static int apply_initiator_credential(Target *t) {
+        _cleanup_(credential_file_freep) CredentialFile *f = NULL;
+        _cleanup_free_ char *data = NULL;
+        size_t size;
+        int r;
+
+        if (t->initiator)
+                return 0;
+        r = credential_find(INITIATOR_CREDENTIAL, CREDENTIAL_SEARCH_SERVICE, &f);
+        if (r <= 0)
+                return r;
+        r = credential_read(f, &data, &size);
+        if (r < 0)
+                return r;
+        return initiator_name_parse(f->name, data, size, &t->initiator);
+}
+
 int verb_login(const char *alias) {
         _cleanup_(target_freep) Target *t = NULL;
         _cleanup_(chap_secrets_freep) ChapSecrets *secrets = NULL;
@@ -149,6 +188,12 @@ int verb_login(const char *alias) {
         } else
                 log_notice("%s: no CHAP secrets were passed to this service; logging in without authentication.",
                            t->credential);
+
+        r = apply_initiator_credential(t);
+        if (r < 0)
+                return r;
+        if (t->initiator)
+                log_info("%s: logging in as initiator %s.", t->credential, t->initiator);
 
         r = node_db_iface_transport(t->iface, &transport);
         if (r == -ENOENT)
@@ -190,6 +235,18 @@ int verb_login(const char *alias) {
 
         /* Not fatal: logout falls back to the credentials. */
         (void) save_session_target(t);
+
+        if (!t->scan_auto) {
+                r = attach_lun(t);
+                if (r < 0) {
+                        /* ExecStop= does not run when ExecStart= fails: do not leave the session behind. */
+                        uint32_t sid;
+
+                        if (node_db_find_session(t, &sid) > 0)
+                                (void) iscsiadm_logout(t, sid);
+                        return r;
+                }
+        }
         return 0;
 }
 

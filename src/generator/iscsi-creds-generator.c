@@ -46,7 +46,7 @@ static int write_credential_line(FILE *f, const CredentialFile *c) {
 }
 
 static int write_login_dropin(const char *dest, const Target *t, const CredentialFile *target_file,
-                              const CredentialFile *auth_file) {
+                              const CredentialFile *auth_file, const CredentialFile *initiator_file) {
         _cleanup_free_ char *unit = NULL, *source = NULL;
         UnitFile *u;
         int r;
@@ -66,6 +66,9 @@ static int write_login_dropin(const char *dest, const Target *t, const Credentia
         r = write_credential_line(u->f, target_file);
         if (r >= 0 && auth_file)
                 r = write_credential_line(u->f, auth_file);
+        /* The host-wide initiator name, unless the target names its own. */
+        if (r >= 0 && initiator_file && !t->initiator)
+                r = write_credential_line(u->f, initiator_file);
         if (r < 0) {
                 unit_file_discard(u);
                 return log_error_errno(r, "%s: cannot use a credential path in a unit file.", t->credential);
@@ -176,7 +179,8 @@ static int write_mount(const char *dest, const Target *t, const CredentialFile *
         return write_device_timeout(dest, t, what);
 }
 
-static int generate_one(const char *dest, const Entry *e, CredentialFile *const *auth_files, size_t n_auth) {
+static int generate_one(const char *dest, const Entry *e, CredentialFile *const *auth_files, size_t n_auth,
+                        const CredentialFile *initiator_file) {
         _cleanup_(credential_file_freep) CredentialFile *auth = NULL;
         int r;
 
@@ -193,7 +197,31 @@ static int generate_one(const char *dest, const Entry *e, CredentialFile *const 
                 if (r < 0)
                         return r;
         }
-        return write_login_dropin(dest, e->target, e->file, auth);
+        return write_login_dropin(dest, e->target, e->file, auth, initiator_file);
+}
+
+/* The optional host-wide "iscsi.initiatorname": not secret, validated here
+ * so that a bad one fails the targets that use it at generation time.
+ * Returns 0 (file set or NULL) or <0 if present but invalid. */
+static int load_initiator(CredentialFile **ret) {
+        _cleanup_(credential_file_freep) CredentialFile *f = NULL;
+        _cleanup_free_ char *data = NULL, *name = NULL;
+        size_t size;
+        int r;
+
+        *ret = NULL;
+        r = credential_find(INITIATOR_CREDENTIAL, CREDENTIAL_SEARCH_SYSTEM, &f);
+        if (r <= 0)
+                return r;
+        r = credential_read(f, &data, &size);
+        if (r < 0)
+                return r;
+        r = initiator_name_parse(f->name, data, size, &name);
+        if (r < 0)
+                return r;
+        log_debug("Using initiator name %s from %s.", name, f->path);
+        *ret = TAKE_PTR(f);
+        return 0;
 }
 
 /* Two targets on one mount point: the first in name order keeps it. */
@@ -218,7 +246,9 @@ static int check_mount_conflicts(Entry *entries, size_t n) {
 }
 
 static int run(const char *dest) {
+        _cleanup_(credential_file_freep) CredentialFile *initiator_file = NULL;
         CredentialFile **files = NULL, **auth_files = NULL;
+        int initiator_r;
         Entry *entries = NULL;
         size_t n = 0, n_auth = 0;
         int r = 0, k;
@@ -259,6 +289,8 @@ static int run(const char *dest) {
                 return log_oom();
         }
 
+        initiator_r = load_initiator(&initiator_file);
+
         k = check_mount_conflicts(entries, n);
         if (k < 0 && r == 0)
                 r = k;
@@ -266,7 +298,15 @@ static int run(const char *dest) {
         for (size_t i = 0; i < n; i++) {
                 if (!entries[i].target)
                         continue;
-                k = generate_one(dest, &entries[i], auth_files, n_auth);
+                if (!entries[i].target->initiator && initiator_r < 0) {
+                        log_error("%s: skipping this target: it uses %s, which is invalid.", files[i]->name,
+                                  INITIATOR_CREDENTIAL);
+                        if (r == 0)
+                                r = initiator_r;
+                        target_free(entries[i].target);
+                        continue;
+                }
+                k = generate_one(dest, &entries[i], auth_files, n_auth, initiator_file);
                 if (k < 0) {
                         log_error("%s: skipping this target.", files[i]->name);
                         if (r == 0)

@@ -64,7 +64,10 @@ int node_record_render(const Target *t, const ChapSecrets *s, const char *transp
         text_add(&text, "node.leading_login", "No");
         text_add(&text, "iface.iscsi_ifacename", t->iface);
         text_add(&text, "iface.transport_name", transport);
-        text_add_uint(&text, "node.session.initial_login_retry_max", NODE_INITIAL_LOGIN_RETRY_MAX);
+        text_add(&text, "iface.initiatorname", t->initiator);
+        text_add_uint(&text, "node.session.initial_login_retry_max",
+                      t->login_retry_max >= 0 ? (unsigned) t->login_retry_max : NODE_INITIAL_LOGIN_RETRY_MAX);
+        text_add(&text, "node.session.scan", t->scan_auto ? "auto" : "manual");
         text_add(&text, "node.session.auth.authmethod", chap ? "CHAP" : "None");
         if (chap) {
                 text_add(&text, "node.session.auth.username", s->username);
@@ -73,11 +76,13 @@ int node_record_render(const Target *t, const ChapSecrets *s, const char *transp
                 text_add(&text, "node.session.auth.password_in", s->password_in);
         }
         text_add(&text, "node.session.auth.chap_algs", t->chap_algs);
-        text_add_uint(&text, "node.session.timeo.replacement_timeout", NODE_REPLACEMENT_TIMEOUT_SEC);
+        text_add_uint(&text, "node.session.timeo.replacement_timeout",
+                      t->replacement_timeout >= 0 ? (unsigned) t->replacement_timeout : NODE_REPLACEMENT_TIMEOUT_SEC);
         text_add(&text, "node.conn[0].address", t->portal.address);
         text_add_uint(&text, "node.conn[0].port", t->portal.port);
         text_add(&text, "node.conn[0].startup", "manual");
-        text_add_uint(&text, "node.conn[0].timeo.login_timeout", NODE_LOGIN_TIMEOUT_SEC);
+        text_add_uint(&text, "node.conn[0].timeo.login_timeout",
+                      t->login_timeout >= 0 ? (unsigned) t->login_timeout : NODE_LOGIN_TIMEOUT_SEC);
 
         if (!text.error) {
                 static const char end[] = "# END RECORD\n";

@@ -37,5 +37,23 @@ typedef struct SpawnResult {
 int spawn_run(char *const argv[], char *const envp[], int capture, size_t max_output, usec_t timeout,
               SpawnResult *ret);
 
+/**
+ * spawn_run_with_input() - spawn_run() with data on the child's stdin
+ * @input: bytes the child reads on stdin (then EOF); may be a secret: it
+ *         only travels through a pipe, never argv or the environment, and
+ *         is not copied. NULL means stdin is /dev/null, as for spawn_run().
+ * @input_size: length of @input
+ * Other parameters as for spawn_run().
+ *
+ * The input is written as the child reads it, interleaved with capturing
+ * its output, so neither side can block the other. SIGPIPE is blocked in
+ * the caller while this runs (restored in the child before exec).
+ *
+ * Return: as spawn_run(); -EPIPE if the child closed stdin before reading
+ * all of @input (its exit status is then not known).
+ */
+int spawn_run_with_input(char *const argv[], char *const envp[], const char *input, size_t input_size, int capture,
+                         size_t max_output, usec_t timeout, SpawnResult *ret);
+
 /** spawn_result_done() - free what spawn_run() captured; wipes stdout. */
 void spawn_result_done(SpawnResult *r);

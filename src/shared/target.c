@@ -32,6 +32,7 @@ void target_free(Target *t) {
         free(t->options);
         free(t->auth);
         free(t->chap_algs);
+        free(t->initiator);
         free(t);
 }
 
@@ -196,6 +197,54 @@ static int parse_chap_algs(Target *t, const KeyValue *kv) {
         return set_string(&t->chap_algs, kv->value);
 }
 
+static int parse_initiator(Target *t, const KeyValue *kv) {
+        const char *reason;
+
+        if (iscsi_name_check(kv->value, &reason) < 0)
+                return SYNTAX_ERROR(t, kv, EINVAL, "Invalid initiator name \"%s\": %s.", kv->value, reason);
+        return set_string(&t->initiator, kv->value);
+}
+
+/* Timers and counters passed to open-iscsi; the ranges keep a boot bounded. */
+static int parse_bounded_int(Target *t, const KeyValue *kv, unsigned long long min, unsigned long long max,
+                             int *ret) {
+        unsigned long long v = 0;
+        int r;
+
+        r = parse_number(t, kv, max, &v);
+        if (r < 0)
+                return r;
+        if (v < min)
+                return SYNTAX_ERROR(t, kv, ERANGE, "Invalid %s %llu: must be in the range %llu-%llu.", kv->key, v,
+                                    min, max);
+        *ret = (int) v;
+        return 0;
+}
+
+static int parse_replacement_timeout(Target *t, const KeyValue *kv) {
+        /* Seconds the kernel queues I/O for a lost session before failing it. */
+        return parse_bounded_int(t, kv, 0, 86400, &t->replacement_timeout);
+}
+
+static int parse_login_timeout(Target *t, const KeyValue *kv) {
+        return parse_bounded_int(t, kv, 1, 3600, &t->login_timeout);
+}
+
+static int parse_login_retry_max(Target *t, const KeyValue *kv) {
+        return parse_bounded_int(t, kv, 1, 100, &t->login_retry_max);
+}
+
+static int parse_scan(Target *t, const KeyValue *kv) {
+        if (streq(kv->value, "manual"))
+                t->scan_auto = false;
+        else if (streq(kv->value, "auto"))
+                t->scan_auto = true;
+        else
+                return SYNTAX_ERROR(t, kv, EINVAL, "Invalid %s \"%s\": expected \"manual\" (only the configured "
+                                    "LUN is attached) or \"auto\" (every LUN of the target).", kv->key, kv->value);
+        return 0;
+}
+
 static const struct {
         const char *key;
         target_key_parser_t parse;
@@ -211,6 +260,11 @@ static const struct {
         { "device-timeout",             parse_device_timeout },
         { "auth",                       parse_auth },
         { "node.session.auth.chap_algs", parse_chap_algs },
+        { "initiator",                  parse_initiator },
+        { "node.session.timeo.replacement_timeout", parse_replacement_timeout },
+        { "node.conn[0].timeo.login_timeout", parse_login_timeout },
+        { "node.session.initial_login_retry_max", parse_login_retry_max },
+        { "node.session.scan",          parse_scan },
 };
 
 static int target_new(const char *alias, Target **ret) {
@@ -219,6 +273,7 @@ static int target_new(const char *alias, Target **ret) {
         if (!t)
                 return -ENOMEM;
         t->tpgt = TPGT_DEFAULT;
+        t->replacement_timeout = t->login_timeout = t->login_retry_max = -1;
         t->alias = strdup(alias);
         t->iface = strdup("default");
         if (!t->alias || !t->iface || asprintf(&t->credential, TARGET_CREDENTIAL_PREFIX "%s", alias) < 0) {
@@ -328,5 +383,65 @@ int target_auth_credential(const Target *t, char **ret, const char **ret_fallbac
                 return -ENOMEM;
         *ret = s;
         *ret_fallback = t->auth ? NULL : AUTH_CREDENTIAL_DEFAULT;
+        return 0;
+}
+
+int initiator_name_parse(const char *credential, const char *data, size_t size, char **ret) {
+        KeyValueList kv;
+        _cleanup_free_ char *copy = NULL;
+        const char *name = NULL, *reason;
+        unsigned line = 0;
+        int r;
+
+        if (memchr(data, '=', size)) {
+                r = keyvalue_parse(credential, data, size, false, &kv);
+                if (r >= 0) {
+                        for (size_t i = 0; i < kv.n_entries; i++) {
+                                if ((!streq(kv.entries[i].key, "InitiatorName") && !streq(kv.entries[i].key, "initiator")) ||
+                                    name) {
+                                        r = log_syntax(credential, kv.entries[i].line, LOG_ERR, EINVAL,
+                                                       "Expected one \"InitiatorName=NAME\" line and nothing else.");
+                                        break;
+                                }
+                                name = kv.entries[i].value;
+                                line = kv.entries[i].line;
+                        }
+                        if (r >= 0 && name && !(copy = strdup(name)))
+                                r = -ENOMEM;
+                }
+                keyvalue_list_done(&kv);
+                if (r < 0)
+                        return r;
+        } else {
+                /* A bare name, possibly with comments and blank lines around it. */
+                _cleanup_free_ char *text = strndup(data, size);
+                char *p, *nl;
+
+                if (!text)
+                        return -ENOMEM;
+                for (p = text; p; p = nl ? nl + 1 : NULL) {
+                        char *l;
+
+                        nl = strchr(p, '\n');
+                        if (nl)
+                                *nl = '\0';
+                        line++;
+                        l = strstrip(p);
+                        if (isempty(l) || l[0] == '#')
+                                continue;
+                        if (copy)
+                                return log_syntax(credential, line, LOG_ERR, EINVAL, "More than one initiator name.");
+                        copy = strdup(l);
+                        if (!copy)
+                                return -ENOMEM;
+                }
+        }
+
+        if (!copy)
+                return log_syntax(credential, 0, LOG_ERR, EINVAL, "No initiator name found.");
+        if (iscsi_name_check(copy, &reason) < 0)
+                return log_syntax(credential, line, LOG_ERR, EINVAL, "Invalid initiator name \"%s\": %s.", copy,
+                                  reason);
+        *ret = TAKE_PTR(copy);
         return 0;
 }

@@ -23,6 +23,7 @@
 #define LUN_MAX 16383           /* SAM flat-space addressing: 14 bits */
 #define TPGT_MAX 65535          /* RFC 7143 §13.9: a 16-bit value */
 #define TPGT_DEFAULT 1
+#define INITIATOR_CREDENTIAL "iscsi.initiatorname"
 
 typedef struct Target {
         char *alias;
@@ -39,6 +40,11 @@ typedef struct Target {
         usec_t device_timeout;  /* 0: not set, systemd's default device timeout applies */
         char *auth;             /* NAME of a shared "iscsi.auth.NAME", or NULL */
         char *chap_algs;        /* node.session.auth.chap_algs, or NULL */
+        char *initiator;        /* iface.initiatorname, or NULL: iscsi.initiatorname / the host's */
+        int replacement_timeout; /* node.session.timeo.replacement_timeout, s; -1: default */
+        int login_timeout;      /* node.conn[0].timeo.login_timeout, s; -1: default */
+        int login_retry_max;    /* node.session.initial_login_retry_max; -1: default */
+        bool scan_auto;         /* node.session.scan: false ("manual", default) scans only @lun */
 } Target;
 
 /**
@@ -62,6 +68,20 @@ bool alias_is_valid(const char *alias);
  * Return: 0 on success; -EINVAL (first rule broken; all logged), -ENOMEM.
  */
 int target_from_keyvalues(const char *alias, const KeyValueList *kv, Target **ret);
+
+/**
+ * initiator_name_parse() - read the "iscsi.initiatorname" credential
+ * @credential: credential name, for messages
+ * @data: its contents: a bare iSCSI name on one line, or "InitiatorName=NAME"
+ *        as in open-iscsi's initiatorname.iscsi, or "initiator = NAME";
+ *        comments and blank lines allowed
+ * @size: bytes in @data
+ * @ret: the name; free()
+ *
+ * Return: 0; -EINVAL if malformed or not a valid iSCSI name (logged);
+ * -ENOMEM.
+ */
+int initiator_name_parse(const char *credential, const char *data, size_t size, char **ret);
 
 /** target_free() - free @t; NULL is fine. */
 void target_free(Target *t);

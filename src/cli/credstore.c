@@ -1,0 +1,240 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base64.h"
+#include "config.h"
+#include "credstore.h"
+#include "log.h"
+#include "spawn.h"
+#include "string-util.h"
+
+/* systemd-creds --pretty breaks its base64 into lines of this many characters. */
+#define PRETTY_LINE 69
+
+bool with_key_is_valid(const char *k) {
+        static const char *const keys[] = { "host", "tpm2", "host+tpm2", "auto", "auto-initrd" };
+
+        for (size_t i = 0; i < ELEMENTSOF(keys); i++)
+                if (streq(k, keys[i]))
+                        return true;
+        return false;
+}
+
+int credstore_path(bool encrypted, const char *name, char **ret) {
+        const char *root = getenv("ISCSI_CREDS_ROOT") ?: "";
+
+        if (asprintf(ret, "%s%s/%s", root, encrypted ? CREDSTORE_ENCRYPTED_DIR : CREDSTORE_DIR, name) < 0)
+                return -ENOMEM;
+        return 0;
+}
+
+int credstore_check_absent(const char *path, bool force) {
+        if (force || access(path, F_OK) < 0)
+                return 0;
+        return log_error_errno(EEXIST, "%s exists already; use --force to replace it.", path);
+}
+
+static int mkdir_parents(const char *dir) {
+        _cleanup_free_ char *copy = strdup(dir);
+
+        if (!copy)
+                return -ENOMEM;
+        for (char *p = copy + 1; *p; p++) {
+                if (*p != '/')
+                        continue;
+                *p = '\0';
+                if (mkdir(copy, 0755) < 0 && errno != EEXIST)
+                        return -errno;
+                *p = '/';
+        }
+        /* The credential store itself: systemd's tmpfiles make it 0700. */
+        if (mkdir(copy, 0700) < 0 && errno != EEXIST)
+                return -errno;
+        return 0;
+}
+
+int credstore_write(const char *path, const char *data, size_t size, bool force) {
+        _cleanup_free_ char *copy = strdup(path), *tmp = NULL;
+        _cleanup_close_ int fd = -1;
+        const char *dir;
+        int r;
+
+        if (!copy)
+                return log_oom();
+        dir = dirname(copy);
+        r = mkdir_parents(dir);
+        if (r < 0)
+                return log_error_errno(r, "Failed to create %s: %m", dir);
+
+        if (asprintf(&tmp, "%s/.#iscsi-creds.XXXXXX", dir) < 0)
+                return log_oom();
+        fd = mkostemp(tmp, O_CLOEXEC);
+        if (fd < 0)
+                return log_error_errno(errno, "Failed to create a file in %s: %m", dir);
+        if (fchmod(fd, 0600) < 0)
+                r = -errno;
+        for (size_t done = 0; r >= 0 && done < size;) {
+                ssize_t n = write(fd, data + done, size - done);
+
+                if (n < 0 && errno != EINTR)
+                        r = -errno;
+                else if (n > 0)
+                        done += (size_t) n;
+        }
+        if (r >= 0 && fsync(fd) < 0)
+                r = -errno;
+        if (r >= 0) {
+                if (force)
+                        r = rename(tmp, path) < 0 ? -errno : 0;
+                else {
+                        /* link() fails on an existing file: no check-then-write race. */
+                        r = link(tmp, path) < 0 ? -errno : 0;
+                        (void) unlink(tmp);
+                }
+        }
+        if (r < 0) {
+                (void) unlink(tmp);
+                if (r == -EEXIST)
+                        return log_error_errno(r, "%s exists already; use --force to replace it.", path);
+                return log_error_errno(r, "Failed to write %s: %m", path);
+        }
+        return 0;
+}
+
+void argv_free(char **argv) {
+        if (!argv)
+                return;
+        for (char **a = argv; *a; a++)
+                free(*a);
+        free(argv);
+}
+
+int creds_encrypt_argv(const char *name, const EncryptOptions *opts, char ***ret) {
+        char **argv = calloc(8, sizeof(char *));
+        size_t n = 0;
+
+        if (!argv)
+                return -ENOMEM;
+        argv[n++] = strdup(SYSTEMD_CREDS_PATH);
+        argv[n++] = strdup("encrypt");
+        if (asprintf(&argv[n++], "--name=%s", name) < 0)
+                argv[n - 1] = NULL;
+        if (asprintf(&argv[n++], "--with-key=%s", opts->with_key ?: "auto") < 0)
+                argv[n - 1] = NULL;
+        if (opts->not_after && asprintf(&argv[n++], "--not-after=%s", opts->not_after) < 0)
+                argv[n - 1] = NULL;
+        argv[n++] = strdup("-");
+        argv[n++] = strdup("-");
+        for (size_t i = 0; i < n; i++)
+                if (!argv[i]) {
+                        for (size_t j = 0; j < n; j++)
+                                free(argv[j]);
+                        free(argv);
+                        return -ENOMEM;
+                }
+        *ret = argv;
+        return 0;
+}
+
+int creds_encrypt(const char *name, const EncryptOptions *opts, const char *plaintext, size_t size, char **ret) {
+        char **argv = NULL;
+        SpawnResult res;
+        char *b64, *o;
+        int r;
+
+        r = creds_encrypt_argv(name, opts, &argv);
+        if (r < 0)
+                return log_oom();
+        r = spawn_run_with_input(argv, NULL, plaintext, size, true, CREDENTIAL_ENCRYPTED_SIZE_MAX,
+                                 CREDS_ENCRYPT_TIMEOUT, &res);
+        argv_free(argv);
+        if (r < 0)
+                return log_error_errno(r, "Failed to run %s: %m", SYSTEMD_CREDS_PATH);
+
+        /* systemd-creds' own messages say why (no TPM2, no host key, bad --not-after=). Pass on
+         * its messages without the "not on encrypted media" note it prints for a test key. */
+        if (res.err && res.status != 0)
+                fputs(res.err, stderr);
+        if (res.status != 0 || res.out_size == 0) {
+                spawn_result_done(&res);
+                return log_error_errno(EIO, "systemd-creds encrypt --name=%s --with-key=%s failed (exit status %d).",
+                                       name, opts->with_key ?: "auto", res.status);
+        }
+
+        b64 = malloc(res.out_size + 1);
+        if (!b64) {
+                spawn_result_done(&res);
+                return log_oom();
+        }
+        o = b64;
+        for (size_t i = 0; i < res.out_size; i++)
+                if (!strchr(" \t\r\n", res.out[i]))
+                        *o++ = res.out[i];
+        *o = '\0';
+        spawn_result_done(&res);
+        *ret = b64;
+        return 0;
+}
+
+void creds_print_encrypted(const char *name, const char *base64) {
+        size_t len = strlen(base64);
+
+        printf("# qemu (SMBIOS type 11 OEM string; libvirt: an <oemStrings> <entry>):\n");
+        printf("-smbios type=11,value=io.systemd.credential.binary:%s=%s\n\n", name, base64);
+        printf("# unit file or systemd-nspawn --set-credential= equivalent:\n");
+        printf("SetCredentialEncrypted=%s: \\\n", name);
+        for (size_t i = 0; i < len; i += PRETTY_LINE)
+                printf("        %.*s%s\n", PRETTY_LINE, base64 + i, i + PRETTY_LINE < len ? " \\" : "");
+        printf("\n");
+}
+
+int creds_print_plain(const char *name, const char *data, size_t size) {
+        _cleanup_free_ char *b64 = NULL;
+
+        if (base64_encode(data, size, &b64) < 0)
+                return log_oom();
+        printf("# qemu (SMBIOS type 11 OEM string; libvirt: an <oemStrings> <entry>):\n");
+        printf("-smbios type=11,value=io.systemd.credential.binary:%s=%s\n\n", name, b64);
+        printf("# unit file form:\nSetCredential=%s:", name);
+        for (size_t i = 0; i < size; i++) {
+                if (data[i] == '\n')
+                        fputs("\\n", stdout);
+                else if (data[i] == '\\')
+                        fputs("\\\\", stdout);
+                else if (data[i] == '%')
+                        fputs("%%", stdout);
+                else
+                        putchar(data[i]);
+        }
+        printf("\n\n");
+        return 0;
+}
+
+int store_auth_credential(const char *name, const EncryptOptions *opts, const char *plaintext, size_t size,
+                          bool print, bool force) {
+        _cleanup_free_ char *b64 = NULL, *path = NULL;
+        int r;
+
+        r = creds_encrypt(name, opts, plaintext, size, &b64);
+        if (r < 0)
+                return r;
+        if (print) {
+                creds_print_encrypted(name, b64);
+                return 0;
+        }
+        if (credstore_path(true, name, &path) < 0)
+                return log_oom();
+        r = credstore_write(path, b64, strlen(b64), force);
+        if (r < 0)
+                return r;
+        log_info("Wrote %s (encrypted with --with-key=%s).", path, opts->with_key ?: "auto");
+        return 0;
+}
