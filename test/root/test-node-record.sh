@@ -177,6 +177,38 @@ case_no_auth() {
     expect_line "$T/show.t0" "node.session.auth.password = <empty>" "t0: no password"
 }
 
+# Initiator identity and tuning keys (issue 4): the host-wide
+# iscsi.initiatorname credential lands in iface.initiatorname, a target's
+# own initiator= wins over it, and the tuning keys reach the record in a
+# form iscsiadm and libopeniscsiusr accept.
+case_initiator_tuning() {
+    local iqn=iqn.2003-01.org.example:ti
+    mkdir -m 0700 "$T/ci" "$T/cj"
+    printf 'target = %s\nportal = 127.0.0.1:3261\nnode.session.timeo.replacement_timeout = 7\nnode.conn[0].timeo.login_timeout = 9\nnode.session.initial_login_retry_max = 2\nnode.session.scan = auto\n' \
+        "$iqn" >"$T/ci/iscsi.target.ti"
+    printf 'InitiatorName=iqn.2024-01.org.example:vm-42\n' >"$T/ci/iscsi.initiatorname"
+
+    fresh_nodes
+    login ti "$T/ci"
+    expect_rc 6 "$RC" "ti: login without iscsid"
+    expect_grep "logging in as initiator iqn.2024-01.org.example:vm-42" "$T/err.ti" "ti: helper names the initiator"
+    show "$iqn" 127.0.0.1:3261,1 >"$T/show.ti" 2>&1 || bad "ti: iscsiadm -o show failed: $(cat "$T/show.ti")"
+    expect_line "$T/show.ti" "iface.initiatorname = iqn.2024-01.org.example:vm-42" "ti: initiator from iscsi.initiatorname"
+    expect_line "$T/show.ti" "node.session.timeo.replacement_timeout = 7" "ti: replacement_timeout"
+    expect_line "$T/show.ti" "node.conn[0].timeo.login_timeout = 9" "ti: login_timeout"
+    expect_line "$T/show.ti" "node.session.initial_login_retry_max = 2" "ti: initial_login_retry_max"
+    expect_line "$T/show.ti" "node.session.scan = auto" "ti: scan auto"
+
+    # initiator= in the target wins; default scan is manual
+    printf 'target = %s\nportal = 127.0.0.1:3261\ninitiator = iqn.2024-01.org.example:own\n' "$iqn" >"$T/cj/iscsi.target.tj"
+    cp "$T/ci/iscsi.initiatorname" "$T/cj/"
+    fresh_nodes
+    login tj "$T/cj"
+    show "$iqn" 127.0.0.1:3261,1 >"$T/show.tj" 2>&1 || bad "tj: iscsiadm -o show failed: $(cat "$T/show.tj")"
+    expect_line "$T/show.tj" "iface.initiatorname = iqn.2024-01.org.example:own" "tj: the target's own initiator wins"
+    expect_line "$T/show.tj" "node.session.scan = manual" "tj: scan manual by default"
+}
+
 # Secrets with characters that mean something elsewhere ('#', '=', quotes,
 # backslash, '%', inner blanks) and at the 255-byte limit of open-iscsi's
 # buffers must come back byte for byte; so must chap_algs.
@@ -302,6 +334,7 @@ inside() {
     case_ipv4_chap
     case_ipv6_mutual
     case_no_auth
+    case_initiator_tuning
     case_awkward_values
     case_broken_db
     case_not_tmpfs

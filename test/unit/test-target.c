@@ -209,6 +209,69 @@ START_TEST(test_device_timeout)
 }
 END_TEST
 
+START_TEST(test_tuning_keys)
+{
+        _cleanup_(target_freep) Target *t = NULL, *d = NULL;
+
+        ck_assert_int_eq(parse_target("t1", B "initiator = iqn.2024-01.org.example:host-7\n"
+                                            "node.session.timeo.replacement_timeout = 0\n"
+                                            "node.conn[0].timeo.login_timeout = 3600\n"
+                                            "node.session.initial_login_retry_max = 1\n"
+                                            "node.session.scan = auto\n", &t), 0);
+        ck_assert_str_eq(t->initiator, "iqn.2024-01.org.example:host-7");
+        ck_assert_int_eq(t->replacement_timeout, 0);
+        ck_assert_int_eq(t->login_timeout, 3600);
+        ck_assert_int_eq(t->login_retry_max, 1);
+        ck_assert(t->scan_auto);
+
+        /* defaults: not set (-1), manual scan */
+        ck_assert_int_eq(parse_target("t1", B, &d), 0);
+        ck_assert_ptr_null(d->initiator);
+        ck_assert_int_eq(d->replacement_timeout, -1);
+        ck_assert_int_eq(d->login_timeout, -1);
+        ck_assert_int_eq(d->login_retry_max, -1);
+        ck_assert(!d->scan_auto);
+}
+END_TEST
+
+static const struct {
+        const char *text;
+        const char *name;       /* NULL: refused */
+} initiator_cases[] = {
+        { "iqn.2024-01.org.example:host-7\n", "iqn.2024-01.org.example:host-7" },
+        { "iqn.2024-01.org.example:host-7", "iqn.2024-01.org.example:host-7" },
+        { "# from the provisioning system\n\n  iqn.2024-01.org.example:h  \n", "iqn.2024-01.org.example:h" },
+        { "InitiatorName=iqn.1993-08.org.debian:01:abcdef\n", "iqn.1993-08.org.debian:01:abcdef" },
+        { "## DO NOT EDIT\nInitiatorName = eui.0123456789ABCDEF\n", "eui.0123456789ABCDEF" },
+        { "initiator = naa.0123456789abcdef\n", "naa.0123456789abcdef" },
+        { "", NULL },
+        { "# only a comment\n", NULL },
+        { "iqn.2024-01.org.example:a\niqn.2024-01.org.example:b\n", NULL },
+        { "InitiatorName=iqn.2024-01.org.example:a\nInitiatorName=iqn.2024-01.org.example:b\n", NULL },
+        { "InitiatorAlias=x\n", NULL },
+        { "InitiatorName=host.example.com\n", NULL },
+        { "iqn.2024-13.org.example:a\n", NULL },
+};
+
+START_TEST(test_initiator_name)
+{
+        _cleanup_free_ char *name = NULL;
+        int r;
+
+        test_log_capture_start();
+        r = initiator_name_parse("iscsi.initiatorname", initiator_cases[_i].text, strlen(initiator_cases[_i].text),
+                                 &name);
+        test_log_capture_stop();
+        if (initiator_cases[_i].name) {
+                ck_assert_msg(r == 0, "case %d: %d", _i, r);
+                ck_assert_str_eq(name, initiator_cases[_i].name);
+        } else {
+                ck_assert_msg(r == -EINVAL, "case %d: %d, expected -EINVAL", _i, r);
+                ck_assert_msg(test_log_find("iscsi.initiatorname"), "case %d: message does not name the credential", _i);
+        }
+}
+END_TEST
+
 START_TEST(test_value_255)
 {
         /* a 255-byte value is fine all the way through (256 is refused by keyvalue_parse()) */
@@ -316,6 +379,18 @@ static const struct {
         { B "node.session.auth.chap_algs = MD5,\n", 3, "empty CHAP algorithm at the end" },
         { B "node.session.auth.chap_algs = ,MD5\n", 3, "empty CHAP algorithm at the start" },
         { B "node.session.auth.chap_algs = MD5,,SHA1\n", 3, "empty CHAP algorithm in the middle" },
+        /* initiator and tuning keys (issue 4) */
+        { B "initiator = iqn.2001-04.com.Example:host\n", 3, "initiator in upper case" },
+        { B "initiator = host1\n", 3, "initiator not an iSCSI name" },
+        { B "node.session.timeo.replacement_timeout = 86401\n", 3, "replacement_timeout too large" },
+        { B "node.session.timeo.replacement_timeout = -1\n", 3, "replacement_timeout negative" },
+        { B "node.conn[0].timeo.login_timeout = 0\n", 3, "login_timeout 0" },
+        { B "node.conn[0].timeo.login_timeout = 3601\n", 3, "login_timeout too large" },
+        { B "node.session.initial_login_retry_max = 0\n", 3, "retry_max 0" },
+        { B "node.session.initial_login_retry_max = 101\n", 3, "retry_max too large" },
+        { B "node.session.scan = Manual\n", 3, "scan in the wrong case" },
+        { B "node.session.scan = yes\n", 3, "scan not manual/auto" },
+        { B "node.conn[1].timeo.login_timeout = 5\n", 3, "second connection not supported" },
 };
 
 START_TEST(test_bad)
@@ -501,6 +576,8 @@ static Suite *target_suite(void) {
         tcase_add_loop_test(tc, test_nofail, 0, (int) ELEMENTSOF(nofail_cases));
         tcase_add_loop_test(tc, test_device_timeout, 0, (int) ELEMENTSOF(timeouts));
         tcase_add_test(tc, test_value_255);
+        tcase_add_test(tc, test_tuning_keys);
+        tcase_add_loop_test(tc, test_initiator_name, 0, (int) ELEMENTSOF(initiator_cases));
         suite_add_tcase(s, tc);
 
         tc = tcase_create("bad");
