@@ -33,7 +33,16 @@ static const ExitMap exit_map[] = {
         { 5, EIO, MESSAGE_ID_LOGIN_FAILED, "the login failed" },
 };
 
-static int report(const Target *t, const char *action, int status) {
+static int report(const Target *t, const char *action, int status, bool mutual) {
+        /* Seen with open-iscsi 2.1.8: when the target's answer to mutual CHAP does not match
+         * username_in/password_in, the initiator ends the login as non-retryable (19), not 24. */
+        if (status == 19 && mutual)
+                return log_internal(LOG_ERR, EACCES, MESSAGE_ID_AUTH_FAILED,
+                                    "%s: %s to %s at %s:%u failed: authentication failed: the target did not prove "
+                                    "its identity for mutual CHAP (check node.session.auth.username_in/password_in), "
+                                    "or it refused this initiator (iscsiadm exit status 19).",
+                                    t->alias, action, t->name, t->portal.address, t->portal.port);
+
         for (size_t i = 0; i < ELEMENTSOF(exit_map); i++)
                 if (exit_map[i].status == status)
                         return log_internal(LOG_ERR, exit_map[i].error, exit_map[i].message_id,
@@ -60,7 +69,7 @@ static int run(const Target *t, const char *action, char *const argv[], int *ret
         return 0;
 }
 
-int iscsiadm_login(const Target *t) {
+int iscsiadm_login(const Target *t, bool mutual) {
         char portal[PORTAL_STRING_MAX], portal_tpgt[PORTAL_STRING_MAX + 8], tpgt[16];
         int status, r;
 
@@ -78,7 +87,7 @@ int iscsiadm_login(const Target *t) {
                              portal_tpgt, status == 15 ? " (session already existed)" : "");
                 return 0;
         }
-        return report(t, "login", status);
+        return report(t, "login", status, mutual);
 }
 
 int iscsiadm_logout(const Target *t, uint32_t sid) {
@@ -97,5 +106,5 @@ int iscsiadm_logout(const Target *t, uint32_t sid) {
                              t->name, sid_str);
                 return 0;
         }
-        return report(t, "logout", status);
+        return report(t, "logout", status, false);
 }

@@ -7,6 +7,7 @@
  * record and hands them to iscsid over its socket.
  */
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "target.h"
@@ -19,18 +20,20 @@
 /**
  * iscsiadm_login() - "iscsiadm -m node -T NAME -p ADDR:PORT,TPGT -I IFACE --login"
  * @t: target whose node record has been written
+ * @mutual: mutual CHAP is configured (changes how status 19 is reported)
  *
  * iscsiadm's exit status (iscsiadm(8), EXIT STATUS) is turned into one
  * clear log line with a MESSAGE_ID. "Already logged in" (15) is success.
  *
- * Return: 0 on success; -EACCES authentication failed (24); -EPERM fatal
+ * Return: 0 on success; -EACCES authentication failed (24, or 19 with
+ * mutual CHAP: the target failed to authenticate itself); -EPERM fatal
  * login error, e.g. the target refused this initiator (19);
  * -EHOSTUNREACH portal unreachable (4); -ETIMEDOUT connection timed out
  * (8) or iscsiadm ran longer than ISCSIADM_TIMEOUT; -ECONNREFUSED iscsid
  * not reachable (20); -ENODEV transport module missing (12); -EBADMSG node
  * DB error (6); -ENOENT no record (21); -EIO any other failure.
  */
-int iscsiadm_login(const Target *t);
+int iscsiadm_login(const Target *t, bool mutual);
 
 /**
  * iscsiadm_logout() - "iscsiadm -m session -r SID --logout"

@@ -229,7 +229,7 @@ int verb_login(const char *alias) {
         log_info("%s: node record written to the private node DB and read back through libopeniscsiusr.",
                  t->credential);
 
-        r = iscsiadm_login(t);
+        r = iscsiadm_login(t, chap_secrets_mutual(secrets));
         if (r < 0)
                 return r;
 
