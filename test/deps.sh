@@ -8,6 +8,7 @@ set -eu
 packages=(
         # build
         meson ninja-build gcc pkg-config libsystemd-dev libopeniscsiusr-dev libcryptsetup-dev check systemd scdoc python3
+        libyaml-dev libjson-c-dev
         # tests: real components
         open-iscsi systemd-container tgt libiscsi-bin libiscsi-dev diffutils util-linux
         # VM tests and demo

@@ -11,6 +11,7 @@
 
 #include "base64.h"
 #include "config.h"
+#include "credential.h"
 #include "credstore.h"
 #include "log.h"
 #include "spawn.h"
@@ -232,6 +233,16 @@ int store_auth_credential(const char *name, const EncryptOptions *opts, const ch
         }
         if (credstore_path(true, name, &path) < 0)
                 return log_oom();
+        /* One line of base64 and a newline: what "systemd-creds decrypt" and LoadCredentialEncrypted= read. */
+        {
+                size_t len = strlen(b64);
+                char *line = realloc(b64, len + 2);
+
+                if (!line)
+                        return log_oom();
+                b64 = line;
+                memcpy(b64 + len, "\n", 2);
+        }
         r = credstore_write(path, b64, strlen(b64), force);
         if (r < 0)
                 return r;

@@ -12,6 +12,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "timespan.h"
+
 #define CREDSTORE_DIR "/etc/credstore"
 #define CREDSTORE_ENCRYPTED_DIR "/etc/credstore.encrypted"
 /* systemd-creds encrypt, even with a TPM2: a few seconds at most. */

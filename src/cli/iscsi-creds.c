@@ -28,8 +28,20 @@ static void help(void) {
                "Attach iSCSI LUNs protected by CHAP with secrets kept in systemd credentials.\n"
                "\n"
                "Commands:\n"
+               "  add ALIAS --target IQN --portal ADDR[:PORT] ...\n"
+               "                      Declare a target and store its CHAP secrets encrypted (the\n"
+               "                      secret is read from stdin or a prompt, never argv)\n"
+               "  gen-secret [--bytes N]\n"
+               "                      Print a random CHAP secret (16 characters = 96 bits)\n"
+               "  import-k8s-secret FILE ALIAS\n"
+               "                      Store a kubernetes.io/iscsi-chap Secret as iscsi.auth.ALIAS\n"
+               "  import-iscsid-conf FILE [--name NAME]\n"
+               "                      Store the global CHAP settings of an iscsid.conf as iscsi.auth\n"
                "  verify [ALIAS...]   Check target definitions and their secrets as the generator\n"
                "                      would find them; print one line per target\n"
+               "  cat [ALIAS...]      Print the units the generator writes (no secrets)\n"
+               "  status [--json] [ALIAS...]\n"
+               "                      Show each target's unit, session, device and mount\n"
                "  login ALIAS         Write the node record and log in (run by\n"
                "                      iscsi-creds-login@ALIAS.service)\n"
                "  logout ALIAS        Log out the session of ALIAS\n"
@@ -40,6 +52,7 @@ static void help(void) {
                "  -q --quiet          Only log errors\n"
                "  -v --verbose        Log debug messages too\n"
                "\n"
+               "\"iscsi-creds COMMAND --help\" shows a command's options.\n"
                "See iscsi-creds(8) and iscsi-creds.credentials(5).\n");
 }
 
@@ -54,9 +67,16 @@ static int journal_sink(int level, const char *message_id, const char *message) 
                                "ISCSI_CREDS_ALIAS=%s", arg_alias ?: "", NULL);
 }
 
+int usage_error(const char *verb) {
+        fprintf(stderr, "Try 'iscsi-creds %s --help' for more information.\n", verb);
+        return RET_USAGE;
+}
+
 int exit_status_from_errno(int r) {
         if (r >= 0)
                 return EXIT_SUCCESS;
+        if (r == RET_USAGE)
+                return EXIT_USAGE;
         switch (-r) {
         case EINVAL:
         case ENOENT:
@@ -148,6 +168,29 @@ int main(int argc, char *argv[]) {
         } else if (streq(verb, "verify"))
                 r = verb_verify(argv + optind + 1);
         else {
+                static const struct {
+                        const char *name;
+                        int (*run)(int argc, char *argv[]);
+                } verbs[] = {
+                        { "add", verb_add },
+                        { "gen-secret", verb_gen_secret },
+                        { "import-k8s-secret", verb_import_k8s_secret },
+                        { "import-iscsid-conf", verb_import_iscsid_conf },
+                        { "cat", verb_cat },
+                        { "status", verb_status },
+                };
+                size_t i;
+
+                for (i = 0; i < ELEMENTSOF(verbs); i++)
+                        if (streq(verb, verbs[i].name))
+                                break;
+                if (i < ELEMENTSOF(verbs)) {
+                        /* Secrets are read from stdin line by line: keep none in stdio's buffer. */
+                        setvbuf(stdin, NULL, _IONBF, 0);
+                        r = verbs[i].run(argc - optind, argv + optind);
+                        return exit_status_from_errno(r);
+                }
+
                 fprintf(stderr, "Unknown command \"%s\".\nTry 'iscsi-creds --help' for more information.\n", verb);
                 return EXIT_USAGE;
         }

@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -125,7 +126,7 @@ int node_db_iface_transport(const char *iface, char **ret) {
         return 0;
 }
 
-int node_db_find_session(const Target *t, uint32_t *ret_sid) {
+int node_db_session_info(const Target *t, SessionInfo *ret) {
         _cleanup_(iscsi_context_freep) struct iscsi_context *ctx = NULL;
         struct iscsi_session **ses = NULL;
         uint32_t n = 0;
@@ -149,9 +150,23 @@ int node_db_find_session(const Target *t, uint32_t *ret_sid) {
                 if (!address_equal(&t->portal, addr) ||
                     iscsi_session_persistent_port_get(ses[i]) != (int32_t) t->portal.port)
                         continue;
-                *ret_sid = iscsi_session_sid_get(ses[i]);
+                *ret = (SessionInfo) {
+                        .sid = iscsi_session_sid_get(ses[i]),
+                        .persistent_port = iscsi_session_persistent_port_get(ses[i]),
+                        .tpgt = iscsi_session_tpgt_get(ses[i]),
+                };
+                snprintf(ret->persistent_address, sizeof ret->persistent_address, "%s", addr);
                 found = 1;
         }
         iscsi_sessions_free(ses, n);
         return found;
+}
+
+int node_db_find_session(const Target *t, uint32_t *ret_sid) {
+        SessionInfo info;
+        int r = node_db_session_info(t, &info);
+
+        if (r > 0)
+                *ret_sid = info.sid;
+        return r;
 }

@@ -48,6 +48,25 @@ int node_db_iface_transport(const char *iface, char **ret);
  */
 int node_db_find_session(const Target *t, uint32_t *ret_sid);
 
+typedef struct SessionInfo {
+        uint32_t sid;                           /* iscsiadm -m session -r SID; sysfs sessionSID */
+        char persistent_address[64];            /* the portal the session was created for */
+        int32_t persistent_port;
+        int32_t tpgt;
+} SessionInfo;
+
+/**
+ * node_db_session_info() - what libopeniscsiusr reports of @t's session
+ * @t: target
+ * @ret: filled when found
+ *
+ * Matching as node_db_find_session().
+ *
+ * Return: 1 if found, 0 if not logged in, -EIO if sessions cannot be
+ * listed, -ENOMEM.
+ */
+int node_db_session_info(const Target *t, SessionInfo *ret);
+
 /**
  * iscsi_error_to_errno() - libopeniscsiusr's LIBISCSI_ERR_* as -errno
  * Return: 0 for LIBISCSI_OK, else a negative errno.

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "io-util.h"
 #include "node-record.h"
 #include "secret.h"
 #include "string-util.h"
@@ -137,21 +138,6 @@ static int mkdir_parents_0700(const char *dir) {
         }
         if (mkdir(p, 0700) < 0 && errno != EEXIST)
                 return -errno;
-        return 0;
-}
-
-static int write_all(int fd, const char *buf, size_t n) {
-        while (n > 0) {
-                ssize_t k = write(fd, buf, n);
-
-                if (k < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        return -errno;
-                }
-                buf += k;
-                n -= (size_t) k;
-        }
         return 0;
 }
 

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "io-util.h"
 #include "string-util.h"
 #include "unit-writer.h"
 
@@ -77,21 +78,6 @@ int unit_dropin_create(const char *dir, const char *unit, const char *name, Unit
         if ((size_t) snprintf(path, sizeof path, "%s/%s.d/%s", dir, unit, name) >= sizeof path)
                 return -ENAMETOOLONG;
         return unit_file_new(path, ret);
-}
-
-static int write_all(int fd, const char *p, size_t n) {
-        while (n > 0) {
-                ssize_t k = write(fd, p, n);
-
-                if (k < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        return -errno;
-                }
-                p += k;
-                n -= (size_t) k;
-        }
-        return 0;
 }
 
 void unit_file_discard(UnitFile *u) {

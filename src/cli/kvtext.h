@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/*
+ * Composing credential text ("key = value" lines) from command-line
+ * options or imported files, so that it is validated by exactly the code
+ * the generator and the login helper use (keyvalue_parse(),
+ * target_from_keyvalues(), chap_secrets_from_keyvalues()) before anything
+ * is written. The buffer is wiped whenever it moves or is freed: it may
+ * hold CHAP secrets.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "chap.h"
+#include "target.h"
+
+typedef struct KvText {
+        char *data;             /* NUL-terminated text; wiped on free */
+        size_t size;            /* bytes without the NUL */
+} KvText;
+
+/**
+ * kvtext_add() - append "KEY = VALUE\n"
+ * @t: text being built
+ * @key: key name
+ * @value: value; may be a secret (never logged here)
+ *
+ * Return: 0; -EINVAL if @value is empty or holds a control character (a
+ * newline would add a line nobody asked for); -ENOMEM.
+ */
+int kvtext_add(KvText *t, const char *key, const char *value);
+
+/** kvtext_done() - wipe and free; @t stays valid and empty. */
+void kvtext_done(KvText *t);
+
+/**
+ * kvtext_to_target() - parse and validate @t as "iscsi.target.ALIAS"
+ * @ret: the target (may be NULL if only validation is wanted); target_free()
+ *
+ * Return: 0; -EINVAL (every problem logged by the shared code); -ENOMEM.
+ */
+int kvtext_to_target(const KvText *t, const char *alias, Target **ret);
+
+/**
+ * kvtext_to_chap() - parse and validate @t as the secrets credential @credential
+ * @ret: the secrets (may be NULL); chap_secrets_free()
+ *
+ * Return: 0; -EINVAL (logged, values never shown); -ENOMEM.
+ */
+int kvtext_to_chap(const KvText *t, const char *credential, ChapSecrets **ret);
