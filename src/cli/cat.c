@@ -196,6 +196,9 @@ int verb_cat(int argc, char *argv[]) {
                         return usage_error("cat");
                 }
 
+        if (access(generator, X_OK) < 0)
+                return log_error_errno(errno, "Cannot run the generator %s: %m", generator);
+
         r = load_named(argv + optind, &targets, &n_targets);
 
         if (!mkdtemp(dir))
