@@ -61,6 +61,29 @@ int verb_login(const char *alias);
 int verb_logout(const char *alias);
 
 /**
+ * verb_unlock() - "iscsi-creds unlock ALIAS" (ExecStart= of the unlock unit)
+ *
+ * Opens the LUKS volume on the target's by-path device as
+ * /dev/mapper/iscsi-ALIAS with libcryptsetup, the passphrase being the bytes
+ * of the "iscsi.luks.ALIAS" credential PID 1 decrypted for the unit (one
+ * trailing newline dropped). Already open is success.
+ *
+ * Return: 0; -EACCES wrong passphrase (logged with MESSAGE_ID_AUTH_FAILED);
+ * -EINVAL "luks = yes" not set or empty passphrase; -ENOENT credential
+ * missing; other -errno from libcryptsetup.
+ */
+int verb_unlock(const char *alias);
+
+/**
+ * verb_lock() - "iscsi-creds lock ALIAS" (ExecStop= of the unlock unit)
+ *
+ * Closes /dev/mapper/iscsi-ALIAS; not open is success. Needs no credential.
+ *
+ * Return: 0, or -errno from libcryptsetup.
+ */
+int verb_lock(const char *alias);
+
+/**
  * verb_verify() - "iscsi-creds verify [ALIAS...]"
  * @aliases: NULL-terminated list, empty for every target found
  *

@@ -45,6 +45,9 @@ static void help(void) {
                "  login ALIAS         Write the node record and log in (run by\n"
                "                      iscsi-creds-login@ALIAS.service)\n"
                "  logout ALIAS        Log out the session of ALIAS\n"
+               "  unlock ALIAS        Open the LUKS volume on ALIAS's LUN (run by\n"
+               "                      iscsi-creds-unlock@ALIAS.service)\n"
+               "  lock ALIAS          Close it\n"
                "\n"
                "Options:\n"
                "  -h --help           Show this help\n"
@@ -159,12 +162,24 @@ int main(int argc, char *argv[]) {
         }
         verb = argv[optind];
 
-        if (streq(verb, "login") || streq(verb, "logout")) {
+        if (STR_IN_SET(verb, "login", "logout", "unlock", "lock")) {
+                static const struct {
+                        const char *name;
+                        int (*run)(const char *alias);
+                } unit_verbs[] = {
+                        { "login", verb_login },
+                        { "logout", verb_logout },
+                        { "unlock", verb_unlock },
+                        { "lock", verb_lock },
+                };
+
                 if (need_alias(argc, argv, verb) < 0)
                         return EXIT_USAGE;
                 if (getenv("JOURNAL_STREAM"))
                         log_set_structured_sink(journal_sink);
-                r = streq(verb, "login") ? verb_login(arg_alias) : verb_logout(arg_alias);
+                for (size_t i = 0; i < ELEMENTSOF(unit_verbs); i++)
+                        if (streq(verb, unit_verbs[i].name))
+                                r = unit_verbs[i].run(arg_alias);
         } else if (streq(verb, "verify"))
                 r = verb_verify(argv + optind + 1);
         else {

@@ -16,40 +16,10 @@
 #include "node-db.h"
 #include "node-record.h"
 #include "scsi-scan.h"
+#include "service-creds.h"
 #include "secret.h"
 #include "string-util.h"
 
-/* login needs what PID 1 handed the service; logout, which reads no
- * secret, may also be run by hand and then searches like the generator. */
-static int load_service_target(const char *alias, bool system_fallback, Target **ret) {
-        _cleanup_(credential_file_freep) CredentialFile *f = NULL;
-        _cleanup_free_ char *name = NULL;
-        const char *dir = getenv("CREDENTIALS_DIRECTORY");
-        CredentialSearch search = CREDENTIAL_SEARCH_SERVICE;
-        int r;
-
-        if (!alias_is_valid(alias))
-                return log_error_errno(EINVAL, "Invalid target alias \"%s\": 1-64 characters of [A-Za-z0-9_-], "
-                                       "not starting with '-'.", alias);
-        if (isempty(dir) && system_fallback)
-                search = CREDENTIAL_SEARCH_SYSTEM;
-        else if (isempty(dir))
-                return log_error_errno(ENOENT, "$CREDENTIALS_DIRECTORY is not set: this command runs inside "
-                                       "iscsi-creds-login@%s.service, which receives the credentials from PID 1.",
-                                       alias);
-        if (asprintf(&name, TARGET_CREDENTIAL_PREFIX "%s", alias) < 0)
-                return log_oom();
-
-        r = credential_find(name, search, &f);
-        if (r < 0)
-                return log_oom();
-        if (r == 0 && search == CREDENTIAL_SEARCH_SYSTEM)
-                return log_error_errno(ENOENT, "Credential %s not found.", name);
-        if (r == 0)
-                return log_error_errno(ENOENT, "%s was not passed to this service (looked in %s); was the unit "
-                                       "started without the generator's drop-in?", name, dir);
-        return load_target(f, ret);
-}
 
 /*
  * What logout needs (target name, portal, TPGT, iface; nothing secret) is

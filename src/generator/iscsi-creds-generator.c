@@ -9,7 +9,10 @@
  *     LoadCredentialEncrypted=, so this works from systemd 252 on);
  *   - iscsi-creds.target.wants/iscsi-creds-login@ALIAS.service;
  *   - with "mount =": the .mount unit, its remote-fs.target link and, with
- *     "device-timeout =", a timeout drop-in for the by-path device.
+ *     "device-timeout =", a timeout drop-in for the by-path device;
+ *   - with "luks = yes": a drop-in for iscsi-creds-unlock@ALIAS.service
+ *     (passphrase credential, bound to the LUN's device), which the mount
+ *     then requires instead of the login unit.
  * It never reads a CHAP secret, never calls iscsiadm, and writes nothing
  * outside its output directory. A bad target is logged and skipped; the
  * others are still generated; the exit status reports the first failure.
@@ -84,6 +87,51 @@ static int write_login_dropin(const char *dest, const Target *t, const Credentia
         return 0;
 }
 
+/* LUKS on the LUN: the unlock instance gets the target definition and the
+ * passphrase credential, and is bound to the LUN's device like
+ * systemd-cryptsetup@.service for a _netdev volume (systemd-cryptsetup-generator). */
+static int write_unlock_dropin(const char *dest, const Target *t, const CredentialFile *target_file,
+                               const CredentialFile *luks_file) {
+        _cleanup_free_ char *unit = NULL, *source = NULL, *what = NULL, *device = NULL;
+        UnitFile *u;
+        int r;
+
+        unit = target_unlock_unit(t);
+        if (!unit)
+                return log_oom();
+        r = by_path_name(&t->portal, t->name, t->lun, &what);
+        if (r < 0)
+                return log_error_errno(r, "%s: no by-path name for LUN %llu: %m", t->credential,
+                                       (unsigned long long) t->lun);
+        r = unit_name_from_path(what, ".device", &device);
+        if (r < 0)
+                return log_error_errno(r, "%s: no device unit name for %s: %m", t->credential, what);
+        r = unit_value_escape(target_file->path, &source);
+        if (r < 0)
+                return log_error_errno(r, "%s: cannot use path %s in a unit file.", t->credential, target_file->path);
+
+        r = unit_dropin_create(dest, unit, "50-credentials.conf", &u);
+        if (r < 0)
+                return log_error_errno(r, "%s: failed to create drop-in for %s: %m", t->credential, unit);
+        fprintf(u->f, "[Unit]\nSourcePath=%s\nBindsTo=%s\nAfter=%s\n\n[Service]\n", source, device, device);
+        r = write_credential_line(u->f, target_file);
+        if (r >= 0)
+                r = write_credential_line(u->f, luks_file);
+        if (r < 0) {
+                unit_file_discard(u);
+                return log_error_errno(r, "%s: cannot use a credential path in a unit file.", t->credential);
+        }
+        r = unit_file_close(u);
+        if (r < 0)
+                return log_error_errno(r, "%s: failed to write drop-in for %s: %m", t->credential, unit);
+
+        r = unit_add_dependency_link(dest, "iscsi-creds.target", "wants", unit,
+                                     ISCSI_CREDS_UNIT_DIR "/iscsi-creds-unlock@.service");
+        if (r < 0)
+                return log_error_errno(r, "%s: failed to hook %s into iscsi-creds.target: %m", t->credential, unit);
+        return 0;
+}
+
 static int write_device_timeout(const char *dest, const Target *t, const char *what) {
         _cleanup_free_ char *device = NULL;
         char span[TIMESPAN_STRING_MAX];
@@ -113,7 +161,7 @@ static int write_device_timeout(const char *dest, const Target *t, const char *w
 
 static int write_mount(const char *dest, const Target *t, const CredentialFile *target_file) {
         _cleanup_free_ char *unit = NULL, *what = NULL, *where = NULL, *options = NULL, *source = NULL,
-                            *login = NULL, *link = NULL;
+                            *login = NULL, *link = NULL, *mapped = NULL;
         UnitFile *u;
         int r;
 
@@ -124,9 +172,17 @@ static int write_mount(const char *dest, const Target *t, const CredentialFile *
         if (r < 0)
                 return log_error_errno(r, "%s: no by-path name for LUN %llu: %m", t->credential,
                                        (unsigned long long) t->lun);
-        login = target_login_unit(t);
+        /* With LUKS the mount waits for the unlock unit and mounts the mapping; the
+         * device timeout still applies to the LUN's own device. */
+        login = t->luks ? target_unlock_unit(t) : target_login_unit(t);
         if (!login || asprintf(&options, "_netdev%s%s", t->options ? "," : "", t->options ?: "") < 0)
                 return log_oom();
+        if (t->luks) {
+                _cleanup_free_ char *mapping = target_luks_mapping(t);
+
+                if (!mapping || asprintf(&mapped, "/dev/mapper/%s", mapping) < 0)
+                        return log_oom();
+        }
         if (unit_value_escape(t->mount, &where) < 0 || unit_value_escape(target_file->path, &source) < 0)
                 return log_error_errno(EINVAL, "%s: a path cannot be written to a unit file.", t->credential);
         {
@@ -154,7 +210,7 @@ static int write_mount(const char *dest, const Target *t, const CredentialFile *
                 "[Mount]\n"
                 "What=%s\n"
                 "Where=%s\n",
-                (unsigned long long) t->lun, t->name, t->alias, source, login, login, what, where);
+                (unsigned long long) t->lun, t->name, t->alias, source, login, login, mapped ?: what, where);
         if (t->fstype)
                 fprintf(u->f, "Type=%s\n", t->fstype);
         fprintf(u->f, "Options=%s\n", options);
@@ -181,7 +237,7 @@ static int write_mount(const char *dest, const Target *t, const CredentialFile *
 
 static int generate_one(const char *dest, const Entry *e, CredentialFile *const *auth_files, size_t n_auth,
                         const CredentialFile *initiator_file) {
-        _cleanup_(credential_file_freep) CredentialFile *auth = NULL;
+        _cleanup_(credential_file_freep) CredentialFile *auth = NULL, *luks = NULL;
         int r;
 
         r = find_auth_credential(e->target, CREDENTIAL_SEARCH_SYSTEM, auth_files, n_auth, &auth);
@@ -191,13 +247,30 @@ static int generate_one(const char *dest, const Entry *e, CredentialFile *const 
                 log_warning("%s: no CHAP secrets found (neither iscsi.auth.%s nor iscsi.auth); the login will "
                             "not authenticate.", e->target->credential, e->target->alias);
 
+        if (e->target->luks) {
+                _cleanup_free_ char *name = NULL;
+
+                if (asprintf(&name, LUKS_CREDENTIAL_PREFIX "%s", e->target->alias) < 0)
+                        return log_oom();
+                r = credential_find(name, CREDENTIAL_SEARCH_SYSTEM, &luks);
+                if (r < 0)
+                        return log_oom();
+                if (r == 0)
+                        return log_syntax(e->target->credential, 0, LOG_ERR, ENOENT,
+                                          "\"luks = yes\" needs the passphrase credential %s, which was not found.",
+                                          name);
+        }
+
         /* The mount unit first: it is the one file that can collide. */
         if (e->target->mount) {
                 r = write_mount(dest, e->target, e->file);
                 if (r < 0)
                         return r;
         }
-        return write_login_dropin(dest, e->target, e->file, auth, initiator_file);
+        r = write_login_dropin(dest, e->target, e->file, auth, initiator_file);
+        if (r < 0 || !luks)
+                return r;
+        return write_unlock_dropin(dest, e->target, e->file, luks);
 }
 
 /* The optional host-wide "iscsi.initiatorname": not secret, validated here

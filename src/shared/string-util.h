@@ -15,6 +15,17 @@ static inline bool streq_ptr(const char *a, const char *b) {
         return streq(a, b);
 }
 
+/* STR_IN_SET(x, "a", "b"): whether x equals one of the strings. */
+#define STR_IN_SET(x, ...)                                                      \
+        ({                                                                      \
+                const char *_needles_[] = { __VA_ARGS__ };                      \
+                bool _found_ = false;                                           \
+                for (size_t _i_ = 0; _i_ < sizeof _needles_ / sizeof _needles_[0]; _i_++) \
+                        if (strcmp((x), _needles_[_i_]) == 0)                   \
+                                _found_ = true;                                 \
+                _found_;                                                        \
+        })
+
 static inline bool isempty(const char *s) {
         return !s || s[0] == '\0';
 }

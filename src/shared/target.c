@@ -245,6 +245,16 @@ static int parse_scan(Target *t, const KeyValue *kv) {
         return 0;
 }
 
+static int parse_luks(Target *t, const KeyValue *kv) {
+        if (STR_IN_SET(kv->value, "yes", "true", "1"))
+                t->luks = true;
+        else if (STR_IN_SET(kv->value, "no", "false", "0"))
+                t->luks = false;
+        else
+                return SYNTAX_ERROR(t, kv, EINVAL, "Invalid luks \"%s\": expected \"yes\" or \"no\".", kv->value);
+        return 0;
+}
+
 static const struct {
         const char *key;
         target_key_parser_t parse;
@@ -265,6 +275,7 @@ static const struct {
         { "node.conn[0].timeo.login_timeout", parse_login_timeout },
         { "node.session.initial_login_retry_max", parse_login_retry_max },
         { "node.session.scan",          parse_scan },
+        { "luks",                       parse_luks },
 };
 
 static int target_new(const char *alias, Target **ret) {
@@ -372,6 +383,22 @@ char *target_login_unit(const Target *t) {
         char *s;
 
         if (asprintf(&s, "iscsi-creds-login@%s.service", t->alias) < 0)
+                return NULL;
+        return s;
+}
+
+char *target_unlock_unit(const Target *t) {
+        char *s;
+
+        if (asprintf(&s, "iscsi-creds-unlock@%s.service", t->alias) < 0)
+                return NULL;
+        return s;
+}
+
+char *target_luks_mapping(const Target *t) {
+        char *s;
+
+        if (asprintf(&s, LUKS_MAPPING_PREFIX "%s", t->alias) < 0)
                 return NULL;
         return s;
 }

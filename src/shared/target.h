@@ -24,6 +24,8 @@
 #define TPGT_MAX 65535          /* RFC 7143 §13.9: a 16-bit value */
 #define TPGT_DEFAULT 1
 #define INITIATOR_CREDENTIAL "iscsi.initiatorname"
+#define LUKS_CREDENTIAL_PREFIX "iscsi.luks."
+#define LUKS_MAPPING_PREFIX "iscsi-"       /* /dev/mapper/iscsi-ALIAS */
 
 typedef struct Target {
         char *alias;
@@ -45,6 +47,7 @@ typedef struct Target {
         int login_timeout;      /* node.conn[0].timeo.login_timeout, s; -1: default */
         int login_retry_max;    /* node.session.initial_login_retry_max; -1: default */
         bool scan_auto;         /* node.session.scan: false ("manual", default) scans only @lun */
+        bool luks;              /* the LUN holds LUKS: unlock with "iscsi.luks.ALIAS", mount the mapping */
 } Target;
 
 /**
@@ -92,6 +95,18 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(Target *, target_free);
  * Return: newly allocated name or NULL on ENOMEM.
  */
 char *target_login_unit(const Target *t);
+
+/**
+ * target_unlock_unit() - "iscsi-creds-unlock@ALIAS.service"
+ * Return: newly allocated name or NULL on ENOMEM.
+ */
+char *target_unlock_unit(const Target *t);
+
+/**
+ * target_luks_mapping() - the dm-crypt mapping name, "iscsi-ALIAS"
+ * Return: newly allocated name or NULL on ENOMEM.
+ */
+char *target_luks_mapping(const Target *t);
 
 /**
  * target_auth_credential() - name of the auth credential a target asks for

@@ -63,7 +63,7 @@ fi
 # their unit loads), with the generated dir and the project's units on the
 # unit path.
 mapfile -t units < <(cd "$tmp/raw" && find . -maxdepth 1 -type f \( -name '*.mount' -o -name '*.service' \) -printf '%f\n' | sort)
-mapfile -t instances < <(cd "$tmp/raw" && find . -maxdepth 1 -type d -name 'iscsi-creds-login@*.service.d' -printf '%f\n' | sed 's/\.d$//' | sort)
+mapfile -t instances < <(cd "$tmp/raw" && find . -maxdepth 1 -type d -name 'iscsi-creds-*@*.service.d' -printf '%f\n' | sed 's/\.d$//' | sort)
 if [ $((${#units[@]} + ${#instances[@]})) -gt 0 ]; then
         unit_path="$tmp/raw"
         for d in "${verify_dirs[@]}"; do unit_path="$unit_path:$d"; done

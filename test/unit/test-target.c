@@ -223,6 +223,19 @@ START_TEST(test_tuning_keys)
         ck_assert_int_eq(t->login_timeout, 3600);
         ck_assert_int_eq(t->login_retry_max, 1);
         ck_assert(t->scan_auto);
+        ck_assert(!t->luks);
+
+        {
+                _cleanup_(target_freep) Target *l = NULL;
+                _cleanup_free_ char *unit = NULL, *mapping = NULL;
+
+                ck_assert_int_eq(parse_target("vault", B "luks = yes\n", &l), 0);
+                ck_assert(l->luks);
+                unit = target_unlock_unit(l);
+                mapping = target_luks_mapping(l);
+                ck_assert_str_eq(unit, "iscsi-creds-unlock@vault.service");
+                ck_assert_str_eq(mapping, "iscsi-vault");
+        }
 
         /* defaults: not set (-1), manual scan */
         ck_assert_int_eq(parse_target("t1", B, &d), 0);
@@ -391,6 +404,8 @@ static const struct {
         { B "node.session.scan = Manual\n", 3, "scan in the wrong case" },
         { B "node.session.scan = yes\n", 3, "scan not manual/auto" },
         { B "node.conn[1].timeo.login_timeout = 5\n", 3, "second connection not supported" },
+        { B "luks = maybe\n", 3, "luks not a boolean" },
+        { B "luks = Yes\n", 3, "luks in the wrong case" },
 };
 
 START_TEST(test_bad)
