@@ -65,7 +65,9 @@ static int write_login_dropin(const char *dest, const Target *t, const Credentia
         if (r < 0)
                 return log_error_errno(r, "%s: failed to create drop-in for %s: %m", t->credential, unit);
 
-        fprintf(u->f, "[Unit]\nSourcePath=%s\n\n[Service]\n", source);
+        /* No SourcePath= here: in a drop-in it would make "systemctl status" show the credential as
+         * the unit's file. A comment names the source instead. */
+        fprintf(u->f, "# Source: %s\n\n[Service]\n", source);
         r = write_credential_line(u->f, target_file);
         if (r >= 0 && auth_file)
                 r = write_credential_line(u->f, auth_file);
@@ -113,7 +115,7 @@ static int write_unlock_dropin(const char *dest, const Target *t, const Credenti
         r = unit_dropin_create(dest, unit, "50-credentials.conf", &u);
         if (r < 0)
                 return log_error_errno(r, "%s: failed to create drop-in for %s: %m", t->credential, unit);
-        fprintf(u->f, "[Unit]\nSourcePath=%s\nBindsTo=%s\nAfter=%s\n\n[Service]\n", source, device, device);
+        fprintf(u->f, "# Source: %s\n\n[Unit]\nBindsTo=%s\nAfter=%s\n\n[Service]\n", source, device, device);
         r = write_credential_line(u->f, target_file);
         if (r >= 0)
                 r = write_credential_line(u->f, luks_file);

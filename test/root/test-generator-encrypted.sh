@@ -95,7 +95,8 @@ check_common() {        # check_common OUTDIR LABEL
         "$l: encrypted target definition handed over with LoadCredentialEncrypted="
     expect_grep "LoadCredentialEncrypted=iscsi.auth.enc:$ESTORE/iscsi.auth.enc" "$dropin" \
         "$l: encrypted secrets handed over with LoadCredentialEncrypted="
-    expect_grep "SourcePath=$ESTORE/iscsi.target.enc" "$dropin" "$l: SourcePath= names the credential"
+    expect_grep "# Source: $ESTORE/iscsi.target.enc" "$dropin" "$l: the drop-in names its source credential"
+    expect_grep "SourcePath=$ESTORE/iscsi.target.enc" "$o/srv-enc.mount" "$l: SourcePath= of the mount names the credential"
     expect_grep "LoadCredential=iscsi.target.plain:$STORE/iscsi.target.plain" \
         "$o/iscsi-creds-login@plain.service.d/50-credentials.conf" "$l: plaintext target uses LoadCredential="
 

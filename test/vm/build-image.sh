@@ -1,8 +1,10 @@
 #!/bin/bash
 # Build (or reuse from cache) a bootable Debian root for the VM tests.
 #
-#   build-image.sh [--release bookworm|trixie] [--force]
+#   build-image.sh [--release bookworm|trixie] [--extra "PKG..."] [--force]
 #
+# --extra adds packages (run.sh passes the runtime libraries of the built
+# project); they are part of the cache key.
 # Prints the path of the cached root directory on stdout.  The cache lives in
 # $VMTEST_WORK (default /var/tmp/iscsi-creds-vm)/cache/<release>-<hash>/root,
 # keyed by a hash of the release, the package list and this script, so a rerun
@@ -12,11 +14,12 @@ set -eu
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
-force=0
+force=0 extra=""
 while [ $# -gt 0 ]; do
     case $1 in
         --release) VM_RELEASE=$2; shift 2 ;;
         --release=*) VM_RELEASE=${1#*=}; shift ;;
+        --extra) extra=$2; shift 2 ;;
         --force) force=1; shift ;;
         -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
         *) die "unknown argument: $1" ;;
@@ -24,14 +27,16 @@ while [ $# -gt 0 ]; do
 done
 
 PACKAGES="systemd systemd-sysv udev linux-image-amd64 open-iscsi tgt cryptsetup
-e2fsprogs kmod iproute2 util-linux procps"
+e2fsprogs kmod iproute2 util-linux procps libjson-c5 libyaml-0-2"
+# shellcheck disable=SC2086
+PACKAGES=$(printf '%s\n' $PACKAGES $extra | sort -u | paste -sd' ')
 
 [ "$(id -u)" = 0 ] || die "build-image.sh must run as root"
 command -v debootstrap >/dev/null || die "debootstrap missing (run deps.sh)"
 
 key=$( { printf 'release=%s\n' "$VM_RELEASE"
          # shellcheck disable=SC2086
-         printf '%s\n' $PACKAGES | sort
+         printf '%s\n' $PACKAGES
          cat "$0"; } | sha256sum | cut -c1-16)
 cache=$VM_WORK/cache
 dest=$cache/$VM_RELEASE-$key
@@ -90,9 +95,11 @@ ls "$root"/boot/vmlinuz-* "$root"/boot/initrd.img-* >/dev/null 2>&1 ||
     die "no kernel/initrd in the root"
 chroot "$root" dpkg-query -W >"$tmp/packages.txt"
 
-# drop older caches of the same release
-for old in "$cache/$VM_RELEASE"-*; do
-    [ -d "$old" ] && [ "$old" != "$dest" ] && rm -rf "$old"
+# keep the newest other cache of this release (with and without the
+# project's extra packages), drop the rest
+# shellcheck disable=SC2012  # names are ours: <release>-<hex>
+ls -dt "$cache/$VM_RELEASE"-* 2>/dev/null | tail -n +2 | while read -r old; do
+    rm -rf "$old"
 done
 mv "$tmp" "$dest"
 trap - EXIT

@@ -9,6 +9,9 @@
 #   failures   a good target next to a wrong password, a wrong mutual
 #              password_in and a portal with nothing listening
 #   all        basic failures
+#   demo       the shipped example (examples/iscsi.target.demo and
+#              iscsi.auth.demo.plain) from /etc/credstore(.encrypted);
+#              used by demo.sh
 #
 # Options:
 #   --source-dir DIR   project source (default: the repo holding this script)
@@ -18,6 +21,7 @@
 #   --fake             use the harness's stand-in units instead of the
 #                      project (tests the harness itself)
 #   --keep             keep run directories (disk image, root, logs)
+#   --overlay DIR      copy DIR's tree into the guest root last (debugging)
 #   --timeout SEC      hard limit for one boot (default 480)
 #   -v, --verbose      print the guest's diagnostics for every boot
 #
@@ -33,7 +37,7 @@ set -eu
 src_dir=${VMTEST_SOURCE_DIR:-$(cd "$VM_DIR/../.." && pwd)}
 build_dir=${VMTEST_BUILD_DIR:-}
 boot_timeout=${VMTEST_TIMEOUT:-480}
-fake=0 keep=0 verbose=0
+fake=0 keep=0 verbose=0 overlay=""
 scenarios=()
 while [ $# -gt 0 ]; do
     case $1 in
@@ -43,8 +47,9 @@ while [ $# -gt 0 ]; do
         --timeout) boot_timeout=$2; shift 2 ;;
         --fake) fake=1; shift ;;
         --keep) keep=1; shift ;;
+        --overlay) overlay=$2; shift 2 ;;
         -v|--verbose) verbose=1; shift ;;
-        -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
+        -h|--help) sed -n "2,28p" "$0"; exit 0 ;;
         -*) die "unknown option $1" ;;
         *) scenarios+=("$1"); shift ;;
     esac
@@ -55,7 +60,7 @@ expanded=()
 for s in "${scenarios[@]}"; do
     case $s in
         all) read -r -a more <<<"$ALL_SCENARIOS"; expanded+=("${more[@]}") ;;
-        basic|failures) expanded+=("$s") ;;
+        basic|failures|demo) expanded+=("$s") ;;
         *) die "unknown scenario '$s' (known: $ALL_SCENARIOS all)" ;;
     esac
 done
@@ -81,6 +86,7 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+trap 'log "command failed (rc $?) at line $LINENO: $BASH_COMMAND"' ERR
 
 # ---------------------------------------------------------------- results
 PASSED=0 FAILED=0
@@ -92,15 +98,11 @@ record() {  # NAME PASS|FAIL DETAIL
     printf '%-4s %s: %s\n' "$v" "$name" "$*" | tee -a "$SUMMARY"
 }
 
-# ---------------------------------------------------------------- image
-t0=$(date +%s)
-BASE=$("$VM_DIR/build-image.sh" --release "$VM_RELEASE" | tail -n1)
-log "image ready in $(( $(date +%s) - t0 )) s: $BASE"
 
 # ---------------------------------------------------------------- project
 STAGE=$VM_WORK/stage-$VM_RELEASE
 build_product() {
-    local bdir=$build_dir prefix
+    local bdir=$build_dir prefix opts
     if [ -n "$bdir" ]; then
         prefix=$(meson introspect --buildoptions "$bdir" 2>/dev/null |
                  tr '{' '\n' | sed -n 's/.*"name": "prefix", "value": "\([^"]*\)".*/\1/p')
@@ -113,8 +115,14 @@ build_product() {
         [ -f "$src_dir/meson.build" ] || die "no meson.build in $src_dir (use --fake to test the harness alone)"
         bdir=$VM_WORK/build-$VM_RELEASE-$(printf '%s' "$src_dir" | sha256sum | cut -c1-8)
         if [ ! -f "$bdir/build.ninja" ]; then
-            log "meson setup $bdir $src_dir --prefix=/usr"
-            meson setup "$bdir" "$src_dir" --prefix=/usr >"$VM_WORK/logs/meson-setup.log" 2>&1 || {
+            # only the product goes into the guest: skip the project's own tests
+            opts=(--prefix=/usr)
+            if grep -qs "option('tests'" "$src_dir/meson_options.txt" "$src_dir/meson.options"; then
+                opts+=(-Dtests=disabled)
+            fi
+            rm -rf "$bdir"
+            log "meson setup $bdir $src_dir ${opts[*]}"
+            meson setup "$bdir" "$src_dir" "${opts[@]}" >"$VM_WORK/logs/meson-setup.log" 2>&1 || {
                 tail -n 30 "$VM_WORK/logs/meson-setup.log" >&2; die "meson setup failed"; }
         fi
     fi
@@ -126,12 +134,35 @@ build_product() {
         tail -n 30 "$VM_WORK/logs/install.log" >&2; die "meson install failed"; }
     log "installed into $STAGE: $(cd "$STAGE" && find . -type f | sort | tr '\n' ' ')"
 }
-if [ "$fake" = 0 ]; then build_product; fi
+# Debian packages holding the shared libraries the installed ELF files need
+# (resolved on the host, which runs the same release as the guest).
+runtime_packages() {
+    local f lib
+    find "$STAGE" -type f | while read -r f; do
+        [ "$(head -c 4 "$f" | od -An -c | tr -d ' ')" = '177ELF' ] || continue
+        ldd "$f" 2>/dev/null | awk '$2 == "=>" && $3 ~ /^\// { print $3 }'
+    done | sort -u | while read -r lib; do
+        dpkg -S "$lib" 2>/dev/null || dpkg -S "/usr$lib" 2>/dev/null ||
+            dpkg -S "$(readlink -f "$lib")" 2>/dev/null || true
+    done | cut -d: -f1 | sort -u | paste -sd' '
+}
+
+EXTRA_PKGS=""
+if [ "$fake" = 0 ]; then
+    build_product
+    EXTRA_PKGS=$(runtime_packages)
+    log "project runtime packages: $EXTRA_PKGS"
+fi
+
+# ---------------------------------------------------------------- image
+t0=$(date +%s)
+BASE=$("$VM_DIR/build-image.sh" --release "$VM_RELEASE" --extra "$EXTRA_PKGS" | tail -n1)
+log "image ready in $(( $(date +%s) - t0 )) s: $BASE"
 
 # ---------------------------------------------------------------- per-boot state
 # Filled by the scenario functions through the helpers below.
 reset_boot() {
-    TGT_CONF="" CHECKS="" EXPECT=() SECRETS=() MOUNTED=() TCREDS=() ACREDS=()
+    TGT_CONF="" CHECKS="" EXPECT=() SECRETS=() MOUNTED=() TCREDS=() ACREDS=() STORED=()
     ALL_ALIASES=() LUNS=0
     declare -gA TOKEN=()
 }
@@ -275,11 +306,12 @@ EOF
 node.session.auth.username = nobody
 node.session.auth.password = $pwg
 EOF
-    check check_login_failed wrong-password badpw /mnt/badpw "'auth'"
-    check check_login_failed chap-mutual-wrong-password-in mutualbad /mnt/mutualbad "'auth|fail'"
-    check check_login_failed target-down down /mnt/down "'connect|refused|unreachable|timed? ?out|portal'"
-    check check_mounted failing-target-isolation good /mnt/good "${TOKEN[1]}"
-    check check_boot_time boot-time-with-failures 90
+    check check_login_failed wrong-password badpw /mnt/badpw "'authentication failed'"
+    check check_login_failed chap-mutual-wrong-password-in mutualbad /mnt/mutualbad "'login .*failed|authentication failed'"
+    check check_login_failed target-down down /mnt/down "'connect|refused|unreachable|timed? ?out|no route'"
+    check check_mounted failing-target-isolation good /mnt/good "${TOKEN[1]}" isolated
+    # device-timeout 20 s + 20 s margin, counted from the start of the logins
+    check check_boot_bound boot-time-with-failures iscsi-creds-login@badpw.service 40
     check check_failed_units no-other-failed-units \
         iscsi-creds-login@badpw.service iscsi-creds-login@mutualbad.service \
         iscsi-creds-login@down.service mnt-badpw.mount mnt-mutualbad.mount mnt-down.mount
@@ -288,6 +320,37 @@ EOF
            boot-time-with-failures no-other-failed-units \
            secrets-journal secrets-cmdline secrets-units secrets-nodedb
     mounted good /mnt/good
+}
+
+# The shipped example, installed the way docs/credentials.md tells a user to:
+# the definition in /etc/credstore, the secrets encrypted for this host in
+# /etc/credstore.encrypted.  The guest's tgtd gets the account from the
+# example's secrets file.
+scenario_demo() {
+    local ex=$src_dir/examples tdef aplain iqn user pw a mnt
+    tdef=$ex/iscsi.target.demo aplain=$ex/iscsi.auth.demo.plain
+    if [ ! -f "$tdef" ] || [ ! -f "$aplain" ]; then
+        tdef=$VM_DIR/examples/iscsi.target.demo aplain=$VM_DIR/examples/iscsi.auth.demo.plain
+        log "no example in $ex, using the harness's copy in $VM_DIR/examples"
+    fi
+    a=demo
+    iqn=$(sed -n 's/^[[:space:]]*target[[:space:]]*=[[:space:]]*//p' "$tdef")
+    mnt=$(sed -n 's/^[[:space:]]*mount[[:space:]]*=[[:space:]]*//p' "$tdef")
+    user=$(sed -n 's/^[[:space:]]*node\.session\.auth\.username[[:space:]]*=[[:space:]]*//p' "$aplain")
+    pw=$(sed -n 's/^[[:space:]]*node\.session\.auth\.password[[:space:]]*=[[:space:]]*//p' "$aplain")
+    lun 1 "$iqn"; account 1 "$user" "$pw"
+    mkdir -p "$RUNDIR/creds"
+    cp "$tdef" "$RUNDIR/creds/iscsi.target.$a"
+    ALL_ALIASES+=("$a")
+    install -D -m 0644 "$tdef" "$ROOT/etc/credstore/iscsi.target.$a"
+    auth_cred "$a" <"$aplain"
+    STORED+=("$a")
+    check check_mounted demo-mount "$a" "$mnt" "${TOKEN[1]}"
+    check show_demo "$a" "$mnt"
+    check check_failed_units no-failed-units
+    check check_secrets secrets
+    expect demo-mount no-failed-units secrets-journal secrets-cmdline secrets-units secrets-nodedb
+    mounted "$a" "$mnt"
 }
 
 # ---------------------------------------------------------------- guest setup
@@ -299,17 +362,24 @@ install_guest_files() {
     install -m 0755 "$g/check.sh" "$g/target-setup.sh" "$g/sampler.sh" "$g/fake-login.sh" \
         "$ROOT/usr/local/lib/vmtest/"
     install -m 0644 "$g/vmtest-target.service" "$g/vmtest-sampler.service" \
-        "$g/vmtest-check.service" "$ROOT/etc/systemd/system/"
+        "$g/vmtest-check.service" "$g/vmtest-network.service" "$ROOT/etc/systemd/system/"
     install -m 0644 "$g/login-dropin.conf" \
         "$ROOT/etc/systemd/system/iscsi-creds-login@.service.d/50-vmtest.conf"
-    ln -sf ../vmtest-check.service "$ROOT/etc/systemd/system/multi-user.target.wants/"
+    ln -sf ../vmtest-check.service ../vmtest-network.service \
+        "$ROOT/etc/systemd/system/multi-user.target.wants/"
+    # no login prompt interleaved with the results on the serial console
+    ln -sf /dev/null "$ROOT/etc/systemd/system/serial-getty@ttyS0.service"
 }
 
 # Stand-in for the project (--fake): a login template + one mount unit per
 # target, written here on the host.
 install_fake_product() {
-    local a mnt unit what portal addr port d=$ROOT/etc/systemd/system
-    install -m 0644 "$VM_DIR/guest/fake-login@.service" "$d/iscsi-creds-login@.service"
+    local a mnt unit what portal addr port dev d=$ROOT/etc/systemd/system
+    local v nodedb=/etc/iscsi
+    # shellcheck disable=SC2016  # dpkg-query's own format
+    v=$(chroot "$ROOT" dpkg-query -W -f='${Version}' open-iscsi 2>/dev/null || echo 0)
+    if dpkg --compare-versions "$v" ge 2.1.9; then nodedb=/var/lib/iscsi; fi
+    sed "s|@NODEDB@|$nodedb|g" "$VM_DIR/guest/fake-login@.service" >"$d/iscsi-creds-login@.service"
     mkdir -p "$d/remote-fs.target.wants"
     for a in "${ALL_ALIASES[@]}"; do
         mnt=$(cred_key "$a" mount) portal=$(cred_key "$a" portal)
@@ -332,6 +402,10 @@ Type=ext4
 Options=_netdev
 EOF
         ln -sf "../$unit" "$d/remote-fs.target.wants/$unit"
+        dev=$(systemd-escape --path --suffix=device "$what")
+        mkdir -p "$d/$dev.d"
+        printf '[Unit]\nJobRunningTimeoutSec=%s\n' "$(cred_key "$a" device-timeout | grep . || echo 90s)" \
+            >"$d/$dev.d/50-device-timeout.conf"
     done
 }
 
@@ -352,11 +426,15 @@ make_key_and_encrypt() {
         systemd-creds setup >/dev/null 2>&1
         for n in "$@"; do
             systemd-creds encrypt --with-key=host --name="iscsi.auth.$n" \
-                "$d/secret/iscsi.auth.$n" "$d/enc/iscsi.auth.$n"
-            systemd-creds decrypt --name="iscsi.auth.$n" "$d/enc/iscsi.auth.$n" - |
+                "$d/secret/iscsi.auth.$n" "$d/enc/iscsi.auth.$n" 2>"$d/encrypt.err" ||
+                { cat "$d/encrypt.err" >&2; exit 1; }
+            systemd-creds decrypt --name="iscsi.auth.$n" "$d/enc/iscsi.auth.$n" - 2>"$d/encrypt.err" |
                 cmp -s - "$d/secret/iscsi.auth.$n" || { echo "decrypt check failed for $n" >&2; exit 1; }
         done' _ "$RUNDIR" "${ACREDS[@]}"
     install -D -m 0400 "$RUNDIR/credential.secret" "$ROOT/var/lib/systemd/credential.secret"
+    for n in "${STORED[@]}"; do
+        install -D -m 0600 "$RUNDIR/enc/iscsi.auth.$n" "$ROOT/etc/credstore.encrypted/iscsi.auth.$n"
+    done
 }
 
 smbios_args() {  # prints one -smbios value list
@@ -365,6 +443,7 @@ smbios_args() {  # prints one -smbios value list
         v+=",value=io.systemd.credential.binary:iscsi.target.$n=$(base64 -w0 "$RUNDIR/creds/iscsi.target.$n")"
     done
     for n in "${ACREDS[@]}"; do
+        case " ${STORED[*]} " in *" $n "*) continue ;; esac
         v+=",value=io.systemd.credential.binary:iscsi.auth.$n=$(base64 -w0 "$RUNDIR/enc/iscsi.auth.$n")"
     done
     v+=",value=io.systemd.credential.binary:vmtest.tgt=$(printf '%s' "$TGT_CONF" | base64 -w0)"
@@ -410,11 +489,32 @@ host_checks() {  # BOOT
         order+="[$a: umount ${tm:-?} < logout ${tl:-?}] "
         before "$tm" "$tl" || errs+="$mnt not unmounted before logout of $a; "
         before "$tl" "$ti" || errs+="logout of $a not before iscsid stop; "
-        before "$tl" "$tn" || errs+="logout of $a not before network.target stop; "
+        if [ -n "$tn" ]; then
+            before "$tl" "$tn" || errs+="logout of $a not before network.target stop; "
+        fi
     done
-    order+="< iscsid ${ti:-?}, network.target ${tn:-?}"
-    jc -o short-monotonic | grep -E 'Unmount|Stopp|Logout|logout|session|iscsid' |
-        tail -n 40 >"$RUNDIR/shutdown-journal.txt" || true
+    order+="< iscsid stop ${ti:-?}, network.target stop ${tn:-(never active)}"
+    # the logouts themselves must have worked: no failed ExecStop, and the
+    # kernel dropped one disk per mounted target (sd_remove syncs its cache)
+    # before iscsid went away
+    local ts bad nsync
+    for m in "${MOUNTED[@]}"; do
+        a=${m%%:*}
+        ts=$(jc -o short-monotonic UNIT="iscsi-creds-login@$a.service" JOB_TYPE=stop 2>/dev/null | head -n1 |
+             sed -n 's/^\[ *\([0-9.]*\)\].*/\1/p')
+        bad=$(jc -o short-monotonic -u "iscsi-creds-login@$a.service" 2>/dev/null |
+              awk -v t="${ts:-0}" '{ s = $0; sub(/^\[ */, "", s); sub(/\].*/, "", s) } s + 0 >= t + 0' |
+              grep -E 'Failed with result|Control process exited|code=exited, status=[1-9]' | head -n2 | tr '\n' ' ' || true)
+        [ -z "$bad" ] || errs+="logout of $a failed: $bad; "
+    done
+    nsync=$(jc -o short-monotonic -k 2>/dev/null | grep 'Synchronizing SCSI cache' |
+            awk -v t="${ti:-0}" '{ s = $0; sub(/^\[ */, "", s); sub(/\].*/, "", s) } s + 0 <= t + 0' | wc -l)
+    [ "$nsync" -ge "${#MOUNTED[@]}" ] ||
+        errs+="only $nsync iSCSI disk(s) removed before iscsid stopped, ${#MOUNTED[@]} expected (sessions not logged out); "
+    order+=", $nsync disk(s) detached before iscsid stop"
+    jc -o short-monotonic | sed -n '/Stopped target multi-user.target/,$p' |
+        grep -a -E 'iscsi|mnt-|srv-|Unmount|Synchronizing|network|vmtest-target|tgtd' |
+        grep -a -v -e 'run-credentials' -e 'Consumed' >"$RUNDIR/shutdown-journal.txt" || true
     if [ "$QEMU_RC" != 0 ]; then errs+="qemu exit $QEMU_RC (timeout?); "; fi
     if [ -z "$SHUTDOWN_S" ]; then errs+="poweroff never started; "
     elif [ "$SHUTDOWN_S" -gt 60 ]; then errs+="shutdown took $SHUTDOWN_S s (> 60 s); "; fi
@@ -422,8 +522,19 @@ host_checks() {  # BOOT
         record "$b/clean-shutdown" PASS "shutdown ${SHUTDOWN_S} s wall; $order"
     else
         record "$b/clean-shutdown" FAIL "$errs$order"
-        sed 's/^/    /' "$RUNDIR/shutdown-journal.txt"
+        sed 's/^/    /' "$RUNDIR/shutdown-journal.txt" | head -n 40
     fi
+}
+
+# Every installed ELF must find its libraries inside the guest root.
+check_guest_libs() {
+    local f rel missing=""
+    while read -r f; do
+        [ "$(head -c 4 "$f" | od -An -c | tr -d ' ')" = '177ELF' ] || continue
+        rel=${f#"$STAGE"}
+        missing+=$(chroot "$ROOT" ldd "$rel" 2>&1 | awk -v f="$rel" '/not found/ { printf "%s: %s; ", f, $1 }')
+    done < <(find "$STAGE" -type f)
+    [ -z "$missing" ] || die "the guest root lacks libraries: $missing(add their packages in build-image.sh)"
 }
 
 # ---------------------------------------------------------------- one boot
@@ -431,12 +542,14 @@ QEMU_RC=0 SHUTDOWN_S=
 boot() {  # SCENARIO
     local s=$1 t_start t_off="" t_end kern initrd log results r name v detail failed_before=$FAILED
     log "=== $s: preparing"
+    rm -rf "$VM_WORK/logs/$s"
     RUNDIR=$(mktemp -d "$VM_WORK/runs/$s.XXXXXX")
     ROOT=$RUNDIR/root
     reset_boot
     cp -a "$BASE" "$ROOT"
     if [ "$fake" = 0 ]; then
-        cp -a "$STAGE/." "$ROOT/"
+        # keep the image's merged-/usr symlinks (/lib -> usr/lib)
+        tar -C "$STAGE" -cf - . | tar -C "$ROOT" --keep-directory-symlink -xf -
     fi
     install_guest_files
     "scenario_$s"
@@ -445,8 +558,12 @@ boot() {  # SCENARIO
     else
         systemctl --root="$ROOT" enable iscsi-creds.target >/dev/null 2>&1 ||
             die "systemctl --root enable iscsi-creds.target failed"
+        check_guest_libs
     fi
     printf '%s' "$CHECKS" >"$ROOT/etc/vmtest/checks"
+    if [ -n "$overlay" ]; then
+        tar -C "$overlay" -cf - . | tar -C "$ROOT" --keep-directory-symlink -xf -
+    fi
     make_key_and_encrypt
     kern=$(find "$ROOT/boot" -maxdepth 1 -name 'vmlinuz-*' | sort | tail -n1)
     initrd=$(find "$ROOT/boot" -maxdepth 1 -name 'initrd.img-*' | sort | tail -n1)
@@ -477,7 +594,7 @@ boot() {  # SCENARIO
     SHUTDOWN_S=${t_off:+$((t_end - t_off))}
     log "=== $s: guest ran $((t_end - t_start)) s (qemu rc $QEMU_RC, poweroff to exit ${SHUTDOWN_S:-?} s)"
 
-    results=$(tr -d '\r' <"$log" | grep -a '^VMTEST RESULT ' || true)
+    results=$(tr -d '\r' <"$log" | grep -a -o 'VMTEST RESULT .*' || true)
     for name in "${EXPECT[@]}"; do
         r=$(printf '%s\n' "$results" | awk -v n="$name" '$3 == n' | tail -n1)
         if [ -z "$r" ]; then
@@ -488,7 +605,7 @@ boot() {  # SCENARIO
         detail=$(printf '%s' "$r" | cut -d' ' -f5-)
         record "$s/$name" "$v" "$detail"
     done
-    tr -d '\r' <"$log" | grep -a '^VMTEST TIME ' | sed "s/^VMTEST TIME /TIME $s: /" | tee -a "$SUMMARY" || true
+    tr -d '\r' <"$log" | grep -a -o 'VMTEST TIME .*' | sed "s/^VMTEST TIME /TIME $s: /" | tee -a "$SUMMARY" || true
     echo "TIME $s: guest wall $((t_end - t_start)) s, shutdown ${SHUTDOWN_S:-?} s" | tee -a "$SUMMARY"
     host_checks "$s"
 
@@ -514,4 +631,4 @@ done
 
 log "suite wall time $(( $(date +%s) - suite_start )) s (summary in $SUMMARY)"
 echo "$PASSED passed, $FAILED failed"
-[ "$FAILED" = 0 ]
+if [ "$FAILED" != 0 ]; then exit 1; fi

@@ -7,6 +7,7 @@
 # Never prints a secret: secret scans only print counts.
 set -u
 exec >/dev/console 2>&1
+export SYSTEMD_COLORS=0 SYSTEMD_URLIFY=0 SYSTEMD_PAGER=cat
 
 result() {  # NAME PASS|FAIL DETAIL...
     local name=$1 verdict=$2; shift 2
@@ -15,7 +16,6 @@ result() {  # NAME PASS|FAIL DETAIL...
 verdict() {  # NAME ERRORS OKDETAIL
     if [ -z "$2" ]; then result "$1" PASS "$3"; else result "$1" FAIL "$2"; fi
 }
-TIMED_UNITS=()
 usec() { systemctl show -P "$2" "$1" 2>/dev/null || echo 0; }
 secs() { awk -v u="${1:-0}" 'BEGIN { printf "%.1f", u / 1000000 }'; }
 mount_unit() { systemd-escape --path --suffix=mount "$1"; }
@@ -23,7 +23,7 @@ login_unit() { echo "iscsi-creds-login@$1.service"; }
 
 # check_mounted NAME ALIAS MOUNTPOINT TOKEN
 check_mounted() {
-    local name=$1 alias=$2 mnt=$3 token=$4 errs="" unit login t src
+    local name=$1 alias=$2 mnt=$3 token=$4 errs="" unit login t tmu src
     unit=$(mount_unit "$mnt"); login=$(login_unit "$alias")
     if ! findmnt -n "$mnt" >/dev/null; then
         errs+="$mnt not mounted ($unit: $(systemctl is-active "$unit")); "
@@ -33,11 +33,24 @@ check_mounted() {
             errs+="$mnt/hello.txt does not hold the expected token; "
     fi
     systemctl is-active -q "$login" || errs+="$login is $(systemctl is-active "$login"); "
+    t=$(usec "$unit" ActiveEnterTimestampMonotonic)
+    tmu=$(usec multi-user.target ActiveEnterTimestampMonotonic)
+    if [ "${5:-}" = isolated ]; then
+        # Next to failing targets: remote-fs.target fails as soon as one required mount
+        # fails (as with fstab entries without nofail), so multi-user.target may come
+        # first. "Not held back" means: mounted right after its own login.
+        local tl
+        tl=$(usec "$login" ActiveEnterTimestampMonotonic)
+        if [ "${t:-0}" -eq 0 ] || [ "${tl:-0}" -eq 0 ] || [ $((t - tl)) -gt 10000000 ]; then
+            errs+="$unit active at $(secs "$t") s, more than 10 s after $login ($(secs "$tl") s); "
+        fi
+    elif [ "${t:-0}" -eq 0 ] || [ "${tmu:-0}" -eq 0 ] || [ "$t" -gt "$tmu" ]; then
+        # "mounted at boot": the mount must be up before multi-user.target
+        errs+="$unit active at $(secs "$t") s, after multi-user.target ($(secs "$tmu") s; remote-fs.target: $(systemctl is-active remote-fs.target)); "
+    fi
     systemctl list-dependencies --plain --no-pager remote-fs.target | grep -qF "$unit" ||
         errs+="$unit not in list-dependencies remote-fs.target; "
-    t=$(usec "$unit" ActiveEnterTimestampMonotonic)
     [ "${t:-0}" -gt 0 ] && echo "VMTEST TIME boot-to-mount:$alias $(secs "$t")"
-    TIMED_UNITS+=("$unit")
     verdict "$name" "$errs" "$mnt mounted from ${src:-?} at $(secs "$t") s after boot, content ok, $login active, $unit in remote-fs.target"
 }
 
@@ -55,10 +68,16 @@ check_two_targets() {
 }
 
 # check_login_failed NAME ALIAS MOUNTPOINT REGEX
-# The login unit failed, its journal matches REGEX, the mount is not there.
+# The login unit failed (waiting while it is still activating), its journal
+# matches REGEX, the mount is not there.
 check_login_failed() {
     local name=$1 alias=$2 mnt=$3 re=$4 errs="" login st t0 t1 msg
     login=$(login_unit "$alias")
+    # a login may still be retrying when the boot is done: wait (bounded)
+    for _ in $(seq "${VMTEST_SETTLE:-240}"); do
+        [ "$(systemctl is-active "$login")" = activating ] || break
+        sleep 1
+    done
     st=$(systemctl is-active "$login")
     [ "$st" = failed ] || errs+="$login is $st, expected failed; "
     msg=$(journalctl -b -q -o cat --no-pager -u "$login" | grep -iE -m1 "$re")
@@ -79,6 +98,21 @@ check_boot_time() {
         result "$name" PASS "multi-user.target reached $(secs "$t") s after boot (limit $max s)"
     else
         result "$name" FAIL "multi-user.target reached $(secs "$t") s after boot (limit $max s)"
+    fi
+}
+
+# check_boot_bound NAME UNIT SECONDS: multi-user.target reached at most
+# SECONDS after UNIT started (device timeout + margin after the logins began)
+check_boot_bound() {
+    local name=$1 ref=$2 max=$3 t r
+    t=$(usec multi-user.target ActiveEnterTimestampMonotonic)
+    r=$(usec "$ref" ExecMainStartTimestampMonotonic)
+    [ "${r:-0}" -gt 0 ] || r=$(usec "$ref" InactiveExitTimestampMonotonic)
+    echo "VMTEST TIME multi-user.target $(secs "$t")"
+    if [ "${t:-0}" -gt 0 ] && [ "${r:-0}" -gt 0 ] && [ "$t" -le $((r + max * 1000000)) ]; then
+        result "$name" PASS "multi-user.target reached $(secs "$t") s after boot, $(secs $((t - r))) s after $ref started (limit $max s)"
+    else
+        result "$name" FAIL "multi-user.target reached $(secs "$t") s after boot, $ref started at $(secs "$r") s (limit $max s after it)"
     fi
 }
 
@@ -123,6 +157,31 @@ check_secrets() {
         "no CHAP secret in the persistent node DB"
 }
 
+# show_demo ALIAS MOUNTPOINT: what a user wants to see, for demo.sh
+show_demo() {
+    local alias=$1 mnt=$2 unit login f
+    unit=$(mount_unit "$mnt"); login=$(login_unit "$alias")
+    echo "===== VMTEST DEMO BEGIN"
+    run() { echo; echo "# $*"; "$@" 2>&1; }
+    run ls -l /etc/credstore /etc/credstore.encrypted
+    echo; echo "# generated by iscsi-creds-generator into /run/systemd/generator:"
+    (cd /run/systemd/generator && find . -path "*$alias*" -o -name "$unit" -o -path '*iscsi-creds*' | sort)
+    for f in "/run/systemd/generator/$login.d/"*.conf "/run/systemd/generator/$unit" \
+             /run/systemd/generator/dev-disk-by*"$alias"*.device.d/*.conf; do
+        [ -f "$f" ] || continue
+        echo; echo "# cat $f"; cat "$f"
+    done
+    run systemctl status --no-pager -l "$login"
+    run journalctl -b --no-pager -o short-monotonic -u "$login" -u "$unit"
+    run findmnt "$mnt"
+    run ls -l "$mnt"
+    run cat "$mnt/hello.txt" "$mnt/README"
+    run iscsiadm -m session
+    run systemctl list-dependencies --no-pager remote-fs.target
+    echo; echo "# boot to mount: $(secs "$(usec "$unit" ActiveEnterTimestampMonotonic)") s after kernel start (TCG emulation, no KVM)"
+    echo "===== VMTEST DEMO END"
+}
+
 diagnostics() {
     local f
     echo "===== VMTEST DIAG generated units"
@@ -148,12 +207,10 @@ diagnostics() {
     journalctl -b --no-pager -o short-monotonic -p warning | tail -n 40 || true
     echo "===== VMTEST DIAG mounts / sessions"
     findmnt -t ext4 || true
-    iscsiadm -m session 2>&1 || true
+    iscsiadm -m session -P 3 2>&1 | grep -v -i -e password -e 'username' || true
+    lsblk -o NAME,SIZE,TYPE,TRAN,MOUNTPOINT 2>&1 || true
+    dmesg | grep -i -E 'scsi|sd[a-z]|iscsi|connection' | tail -n 20 || true
     for f in /dev/disk/by-path/*iscsi*; do [ -e "$f" ] && echo "$f -> $(readlink "$f")"; done
-    echo "===== VMTEST DIAG timing"
-    for u in "${TIMED_UNITS[@]}"; do
-        systemd-analyze critical-chain --no-pager "$u" 2>&1 | tail -n +3 || true
-    done
     echo "===== VMTEST DIAG end"
 }
 

@@ -6,13 +6,12 @@ out=/run/vmtest/cmdlines
 mkdir -p /run/vmtest
 : >"$out"
 declare -A seen=()
-trap 'exit 0' TERM INT
 # a pipe nobody writes to: read -t on it sleeps without forking
 exec {nap}<> <(:)
 while :; do
     for f in /proc/[0-9]*/cmdline; do
         args=()
-        mapfile -d '' args <"$f" 2>/dev/null || continue
+        { mapfile -d '' args <"$f"; } 2>/dev/null || continue
         [ "${#args[@]}" -gt 0 ] || continue
         line="${args[*]}"
         if [ -z "${seen[$line]+x}" ]; then
