@@ -78,15 +78,18 @@ static void free_paths(void) {
 
 /* Names (relative to the output dir) of what the generator writes for @t. */
 static bool belongs_to(const char *rel, const Target *t) {
-        _cleanup_free_ char *login = target_login_unit(t), *mount = NULL, *what = NULL, *device = NULL;
+        _cleanup_free_ char *login = target_login_unit(t), *unlock = target_unlock_unit(t), *mount = NULL,
+                            *what = NULL, *device = NULL;
         const char *p;
 
-        if (!login)
+        if (!login || !unlock)
                 return false;
-        if ((p = startswith(rel, login)) && startswith(p, ".d/"))
-                return true;
-        if ((p = startswith(rel, "iscsi-creds.target.wants/")) && streq(p, login))
-                return true;
+        for (const char *u = login; u; u = u == login ? unlock : NULL) {
+                if ((p = startswith(rel, u)) && startswith(p, ".d/"))
+                        return true;
+                if ((p = startswith(rel, "iscsi-creds.target.wants/")) && streq(p, u))
+                        return true;
+        }
         if (!t->mount || unit_name_from_path(t->mount, ".mount", &mount) < 0)
                 return false;
         if (streq(rel, mount))
@@ -94,7 +97,7 @@ static bool belongs_to(const char *rel, const Target *t) {
         if (((p = startswith(rel, "remote-fs.target.wants/")) || (p = startswith(rel, "remote-fs.target.requires/"))) &&
             streq(p, mount))
                 return true;
-        if (by_path_name(&t->portal, t->name, t->lun, &what) >= 0 &&
+        if (target_device(t, &what) >= 0 &&
             unit_name_from_path(what, ".device", &device) >= 0 && (p = startswith(rel, device)) &&
             startswith(p, ".d/"))
                 return true;

@@ -41,11 +41,23 @@ static int save_session_target(const Target *t) {
         if (asprintf(&path, "%s/" SESSION_FILE_PREFIX "%s", dir, t->alias) < 0 ||
             asprintf(&tmp, "%s/.#" SESSION_FILE_PREFIX "%s", dir, t->alias) < 0)
                 return log_oom();
-        n = asprintf(&text, "# Written by iscsi-creds login for logout; not secret.\n"
-                            "target = %s\nportal = %s\ntpgt = %u\nlun = %llu\niface = %s\n",
-                     t->name, portal_to_string(&t->portal, portal), t->tpgt, (unsigned long long) t->lun, t->iface);
-        if (n < 0)
-                return log_oom();
+        {
+                _cleanup_free_ char *portals = NULL;
+                size_t size = 0;
+                FILE *f = open_memstream(&portals, &size);
+
+                if (!f)
+                        return log_oom();
+                for (size_t i = 0; i < t->n_portals; i++)
+                        fprintf(f, "portal = %s\n", portal_to_string(&t->portals[i], portal));
+                if (fclose(f) != 0)
+                        return log_oom();
+                n = asprintf(&text, "# Written by iscsi-creds login for logout; not secret.\n"
+                                    "target = %s\n%stpgt = %u\nlun = %llu\niface = %s\n",
+                             t->name, portals, t->tpgt, (unsigned long long) t->lun, t->iface);
+                if (n < 0)
+                        return log_oom();
+        }
 
         fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
         if (fd < 0 || write(fd, text, (size_t) n) != n || rename(tmp, path) < 0) {
@@ -133,13 +145,73 @@ static int apply_initiator_credential(Target *t) {
         return initiator_name_parse(f->name, data, size, &t->initiator);
 }
 
+/* Write, check and log in one portal's node record. */
+static int login_portal(const Target *t, const ChapSecrets *secrets, const char *transport) {
+        _cleanup_erase_free_ char *record = NULL;
+        int r;
+
+        r = node_record_render(t, secrets, transport, &record);
+        if (r < 0)
+                return log_oom();
+        r = node_record_write(NODE_DB_ROOT, t, record);
+        if (r < 0)
+                return log_error_errno(r, "%s: failed to write the node record under %s/nodes: %m", t->credential,
+                                       NODE_DB_ROOT);
+
+        r = node_db_check_record(t);
+        if (r == -EBADMSG)
+                return log_error_errno(r, "%s: libopeniscsiusr cannot list the node DB after writing the record; "
+                                       "not logging in.", t->credential);
+        if (r == -ENOENT || r == -ENOTUNIQ)
+                return log_error_errno(EBADMSG, "%s: libopeniscsiusr %s the record just written for %s at %s:%u,%u "
+                                       "iface %s; not logging in.", t->credential,
+                                       r == -ENOENT ? "does not return" : "returns more than one copy of",
+                                       t->name, t->portal.address, t->portal.port, t->tpgt, t->iface);
+        if (r < 0)
+                return log_error_errno(r, "%s: cannot check the node record: %m", t->credential);
+        log_info("%s: node record written to the private node DB and read back through libopeniscsiusr.",
+                 t->credential);
+
+        return iscsiadm_login(t, chap_secrets_mutual(secrets));
+}
+
+/* Log out every portal's session; returns the first error, having tried all. */
+static int logout_all(const Target *t) {
+        int r = 0;
+
+        for (size_t i = 0; i < t->n_portals; i++) {
+                Target path = *t;
+                uint32_t sid;
+                int k;
+
+                path.portal = t->portals[i];
+                k = node_db_find_session(&path, &sid);
+                if (k < 0) {
+                        k = log_error_errno(k, "%s: cannot list iSCSI sessions: %m", t->credential);
+                        if (r == 0)
+                                r = k;
+                        continue;
+                }
+                if (k == 0) {
+                        log_info("%s: not logged in to %s at %s:%u, nothing to do.", t->alias, t->name,
+                                 path.portal.address, path.portal.port);
+                        continue;
+                }
+                k = iscsiadm_logout(&path, sid);
+                if (k < 0 && r == 0)
+                        r = k;
+        }
+        return r;
+}
+
 int verb_login(const char *alias) {
         _cleanup_(target_freep) Target *t = NULL;
         _cleanup_(chap_secrets_freep) ChapSecrets *secrets = NULL;
         _cleanup_(credential_file_freep) CredentialFile *auth = NULL;
-        _cleanup_erase_free_ char *record = NULL;
         _cleanup_free_ char *transport = NULL;
-        int r;
+        bool logged_in[PORTALS_MAX] = {};
+        size_t n_ok = 0;
+        int r, first_error = 0;
 
         r = load_service_target(alias, false, &t);
         if (r < 0)
@@ -177,52 +249,51 @@ int verb_login(const char *alias) {
         if (r < 0)
                 return r;
 
-        r = node_record_render(t, secrets, transport, &record);
-        if (r < 0)
-                return log_oom();
-        r = node_record_write(NODE_DB_ROOT, t, record);
-        if (r < 0)
-                return log_error_errno(r, "%s: failed to write the node record under %s/nodes: %m", t->credential,
-                                       NODE_DB_ROOT);
+        /* One session per portal. With several portals (multipath), the target is up as long as
+         * one path is: a dead portal at boot must not fail it. */
+        for (size_t i = 0; i < t->n_portals; i++) {
+                Target path = *t;       /* shallow: shares the strings of @t */
 
-        r = node_db_check_record(t);
-        if (r == -EBADMSG)
-                return log_error_errno(r, "%s: libopeniscsiusr cannot list the node DB after writing the record; "
-                                       "not logging in.", t->credential);
-        if (r == -ENOENT || r == -ENOTUNIQ)
-                return log_error_errno(EBADMSG, "%s: libopeniscsiusr %s the record just written for %s at %s:%u,%u "
-                                       "iface %s; not logging in.", t->credential,
-                                       r == -ENOENT ? "does not return" : "returns more than one copy of",
-                                       t->name, t->portal.address, t->portal.port, t->tpgt, t->iface);
-        if (r < 0)
-                return log_error_errno(r, "%s: cannot check the node record: %m", t->credential);
-        log_info("%s: node record written to the private node DB and read back through libopeniscsiusr.",
-                 t->credential);
-
-        r = iscsiadm_login(t, chap_secrets_mutual(secrets));
-        if (r < 0)
-                return r;
+                path.portal = t->portals[i];
+                r = login_portal(&path, secrets, transport);
+                if (r < 0) {
+                        if (first_error == 0)
+                                first_error = r;
+                        if (t->n_portals > 1)
+                                log_warning("%s: portal %s:%u failed, %zu portal(s) left to try.", t->credential,
+                                            path.portal.address, path.portal.port, t->n_portals - i - 1);
+                        continue;
+                }
+                logged_in[i] = true;
+                n_ok++;
+        }
+        if (n_ok == 0)
+                return first_error;
+        if (n_ok < t->n_portals)
+                log_notice("%s: logged in through %zu of %zu portals.", t->credential, n_ok, t->n_portals);
 
         /* Not fatal: logout falls back to the credentials. */
         (void) save_session_target(t);
 
-        if (!t->scan_auto) {
-                r = attach_lun(t);
-                if (r < 0) {
-                        /* ExecStop= does not run when ExecStart= fails: do not leave the session behind. */
-                        uint32_t sid;
+        if (!t->scan_auto)
+                for (size_t i = 0; i < t->n_portals; i++) {
+                        Target path = *t;
 
-                        if (node_db_find_session(t, &sid) > 0)
-                                (void) iscsiadm_logout(t, sid);
-                        return r;
+                        if (!logged_in[i])
+                                continue;
+                        path.portal = t->portals[i];
+                        r = attach_lun(&path);
+                        if (r < 0) {
+                                /* ExecStop= does not run when ExecStart= fails: leave no session behind. */
+                                (void) logout_all(t);
+                                return r;
+                        }
                 }
-        }
         return 0;
 }
 
 int verb_logout(const char *alias) {
         _cleanup_(target_freep) Target *t = NULL;
-        uint32_t sid;
         int r;
 
         r = load_session_target(alias, &t);
@@ -230,14 +301,5 @@ int verb_logout(const char *alias) {
                 r = load_service_target(alias, true, &t);
         if (r < 0)
                 return r;
-
-        r = node_db_find_session(t, &sid);
-        if (r < 0)
-                return log_error_errno(r, "%s: cannot list iSCSI sessions: %m", t->credential);
-        if (r == 0) {
-                log_info("%s: not logged in to %s at %s:%u, nothing to do.", alias, t->name, t->portal.address,
-                         t->portal.port);
-                return 0;
-        }
-        return iscsiadm_logout(t, sid);
+        return logout_all(t);
 }

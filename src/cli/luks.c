@@ -39,7 +39,7 @@ int verb_unlock(const char *alias) {
 
         if (asprintf(&name, LUKS_CREDENTIAL_PREFIX "%s", alias) < 0 || !(mapping = target_luks_mapping(t)))
                 return log_oom();
-        r = by_path_name(&t->portal, t->name, t->lun, &device);
+        r = target_device(t, &device);
         if (r < 0)
                 return log_oom();
 

@@ -40,7 +40,7 @@ static int verify_one(const CredentialFile *f) {
                                     auth->name);
         }
 
-        if (by_path_name(&t->portal, t->name, t->lun, &what) < 0)
+        if (target_device(t, &what) < 0)
                 return log_oom();
 
         printf("%s: ok: %s at %s:%u tpgt %u, %s, %s%s\n", f->name, t->name, t->portal.address, t->portal.port,

@@ -67,7 +67,11 @@ static int write_login_dropin(const char *dest, const Target *t, const Credentia
 
         /* No SourcePath= here: in a drop-in it would make "systemctl status" show the credential as
          * the unit's file. A comment names the source instead. */
-        fprintf(u->f, "# Source: %s\n\n[Service]\n", source);
+        fprintf(u->f, "# Source: %s\n\n", source);
+        /* The paths are claimed by multipathd, which assembles the device the mount names. */
+        if (t->multipath)
+                fprintf(u->f, "[Unit]\nWants=multipathd.service\nAfter=multipathd.service\n\n");
+        fprintf(u->f, "[Service]\n");
         r = write_credential_line(u->f, target_file);
         if (r >= 0 && auth_file)
                 r = write_credential_line(u->f, auth_file);
@@ -101,7 +105,7 @@ static int write_unlock_dropin(const char *dest, const Target *t, const Credenti
         unit = target_unlock_unit(t);
         if (!unit)
                 return log_oom();
-        r = by_path_name(&t->portal, t->name, t->lun, &what);
+        r = target_device(t, &what);
         if (r < 0)
                 return log_error_errno(r, "%s: no by-path name for LUN %llu: %m", t->credential,
                                        (unsigned long long) t->lun);
@@ -170,9 +174,9 @@ static int write_mount(const char *dest, const Target *t, const CredentialFile *
         r = unit_name_from_path(t->mount, ".mount", &unit);
         if (r < 0)
                 return log_error_errno(r, "%s: no unit name for mount point %s: %m", t->credential, t->mount);
-        r = by_path_name(&t->portal, t->name, t->lun, &what);
+        r = target_device(t, &what);
         if (r < 0)
-                return log_error_errno(r, "%s: no by-path name for LUN %llu: %m", t->credential,
+                return log_error_errno(r, "%s: no device name for LUN %llu: %m", t->credential,
                                        (unsigned long long) t->lun);
         /* With LUKS the mount waits for the unlock unit and mounts the mapping; the
          * device timeout still applies to the LUN's own device. */

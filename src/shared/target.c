@@ -33,6 +33,7 @@ void target_free(Target *t) {
         free(t->auth);
         free(t->chap_algs);
         free(t->initiator);
+        free(t->what);
         free(t);
 }
 
@@ -61,11 +62,93 @@ static int parse_target_name(Target *t, const KeyValue *kv) {
 
 static int parse_portal(Target *t, const KeyValue *kv) {
         const char *reason;
+        Portal p;
         int r;
 
-        r = portal_parse(kv->value, &t->portal, &reason);
+        r = portal_parse(kv->value, &p, &reason);
         if (r < 0)
                 return SYNTAX_ERROR(t, kv, r, "Invalid portal \"%s\": %s.", kv->value, reason);
+        for (size_t i = 0; i < t->n_portals; i++)
+                if (streq(t->portals[i].address, p.address) && t->portals[i].port == p.port)
+                        return SYNTAX_ERROR(t, kv, EINVAL, "Portal %s is listed twice.", kv->value);
+        if (t->n_portals >= PORTALS_MAX)
+                return SYNTAX_ERROR(t, kv, E2BIG, "More than %d portals.", PORTALS_MAX);
+        t->portals[t->n_portals++] = p;
+        t->portal = t->portals[0];
+        return 0;
+}
+
+/* udev's encoding of names in /dev/disk/by-label (blkid_encode_string()):
+ * bytes outside [0-9A-Za-z#+-.:=@_] and outside valid UTF-8 become \xHH. */
+static char *encode_devnode_name(const char *s) {
+        char *out = malloc(strlen(s) * 4 + 1), *o = out;
+
+        if (!out)
+                return NULL;
+        for (const unsigned char *p = (const unsigned char *) s; *p; p++) {
+                if (*p >= 0x80 || strchr(ALPHANUMERICAL "#+-.:=@_", *p))
+                        *o++ = (char) *p;
+                else
+                        o += sprintf(o, "\\x%02x", *p);
+        }
+        *o = '\0';
+        return out;
+}
+
+static int parse_what(Target *t, const KeyValue *kv) {
+        static const struct {
+                const char *prefix;
+                const char *dir;
+                const char *charset;
+        } tags[] = {
+                { "UUID=", "/dev/disk/by-uuid/", HEXDIGITS "-" },
+                { "PARTUUID=", "/dev/disk/by-partuuid/", HEXDIGITS "-" },
+                { "LABEL=", "/dev/disk/by-label/", NULL },
+        };
+        _cleanup_free_ char *path = NULL;
+        const char *v;
+
+        for (size_t i = 0; i < ELEMENTSOF(tags); i++) {
+                _cleanup_free_ char *enc = NULL;
+
+                v = startswith(kv->value, tags[i].prefix);
+                if (!v)
+                        continue;
+                if (isempty(v) || (tags[i].charset && !in_charset(v, tags[i].charset)) || strchr(v, '/'))
+                        return SYNTAX_ERROR(t, kv, EINVAL, "Invalid what \"%s\": malformed %.*s value.", kv->value,
+                                            (int) strlen(tags[i].prefix) - 1, tags[i].prefix);
+                enc = tags[i].charset ? strdup(v) : encode_devnode_name(v);
+                if (!enc || asprintf(&path, "%s%s", tags[i].dir, enc) < 0)
+                        return log_oom();
+                free(t->what);
+                t->what = TAKE_PTR(path);
+                return 0;
+        }
+
+        if (startswith(kv->value, "/dev/")) {
+                const char *reason;
+                int r = path_normalize(kv->value, &path, &reason);
+
+                if (r == -ENOMEM)
+                        return log_oom();
+                if (r < 0)
+                        return SYNTAX_ERROR(t, kv, EINVAL, "Invalid what \"%s\": %s.", kv->value, reason);
+                free(t->what);
+                t->what = TAKE_PTR(path);
+                return 0;
+        }
+        return SYNTAX_ERROR(t, kv, EINVAL, "Invalid what \"%s\": expected UUID=, LABEL=, PARTUUID= or a path "
+                            "under /dev/ (e.g. /dev/disk/by-id/dm-uuid-mpath-WWID).", kv->value);
+}
+
+static int parse_multipath(Target *t, const KeyValue *kv) {
+        if (STR_IN_SET(kv->value, "yes", "true", "1"))
+                t->multipath = true;
+        else if (STR_IN_SET(kv->value, "no", "false", "0"))
+                t->multipath = false;
+        else
+                return SYNTAX_ERROR(t, kv, EINVAL, "Invalid multipath \"%s\": expected \"yes\" or \"no\".",
+                                    kv->value);
         return 0;
 }
 
@@ -276,7 +359,14 @@ static const struct {
         { "node.session.initial_login_retry_max", parse_login_retry_max },
         { "node.session.scan",          parse_scan },
         { "luks",                       parse_luks },
+        { "multipath",                  parse_multipath },
+        { "what",                       parse_what },
 };
+
+/* Keys that may be given more than once. */
+static bool key_repeats(const char *key) {
+        return streq(key, "portal");
+}
 
 static int target_new(const char *alias, Target **ret) {
         Target *t = calloc(1, sizeof(Target));
@@ -312,6 +402,17 @@ static int target_check_complete(Target *t, const unsigned seen[]) {
                 r = log_syntax(t->credential, 0, LOG_ERR, EINVAL, "Missing required key \"target\".");
         if (t->portal.family == 0 && !key_seen("portal", seen))
                 r = log_syntax(t->credential, 0, LOG_ERR, EINVAL, "Missing required key \"portal\".");
+        /* Several sessions to one LUN give several block devices for the same data: mount only
+         * through dm-multipath, and name the device, whose WWID or file system the generator
+         * cannot know in advance. */
+        if (t->n_portals > 1 && t->mount && !t->multipath)
+                r = log_syntax(t->credential, 0, LOG_ERR, EINVAL,
+                               "Several portals with \"mount\" need \"multipath = yes\".");
+        if (t->multipath && t->mount && !t->what && !key_seen("what", seen))
+                r = log_syntax(t->credential, 0, LOG_ERR, EINVAL,
+                               "\"multipath = yes\" with \"mount\" needs \"what =\" (UUID=, LABEL= or "
+                               "/dev/disk/by-id/dm-uuid-mpath-WWID): the by-path link names one path, not the "
+                               "multipath device.");
         if (!t->mount && !key_seen("mount", seen)) {
                 static const char *const need_mount[] = { "fstype", "options", "device-timeout" };
 
@@ -352,14 +453,15 @@ int target_from_keyvalues(const char *alias, const KeyValueList *kv, Target **re
                                 r = k;
                         continue;
                 }
-                if (seen[j] > 0) {
+                if (seen[j] > 0 && !key_repeats(e->key)) {
                         k = log_syntax(t->credential, e->line, LOG_ERR, EINVAL,
                                        "Duplicate key \"%s\", first set on line %u.", e->key, seen[j]);
                         if (r == 0)
                                 r = k;
                         continue;
                 }
-                seen[j] = e->line;
+                if (seen[j] == 0)
+                        seen[j] = e->line;
 
                 k = target_keys[j].parse(t, e);
                 if (k == -ENOMEM)
@@ -385,6 +487,19 @@ char *target_login_unit(const Target *t) {
         if (asprintf(&s, "iscsi-creds-login@%s.service", t->alias) < 0)
                 return NULL;
         return s;
+}
+
+int target_device(const Target *t, char **ret) {
+        char *s;
+
+        if (t->what) {
+                s = strdup(t->what);
+                if (!s)
+                        return -ENOMEM;
+                *ret = s;
+                return 0;
+        }
+        return by_path_name(&t->portal, t->name, t->lun, ret);
 }
 
 char *target_unlock_unit(const Target *t) {

@@ -23,6 +23,7 @@
 #define LUN_MAX 16383           /* SAM flat-space addressing: 14 bits */
 #define TPGT_MAX 65535          /* RFC 7143 §13.9: a 16-bit value */
 #define TPGT_DEFAULT 1
+#define PORTALS_MAX 8
 #define INITIATOR_CREDENTIAL "iscsi.initiatorname"
 #define LUKS_CREDENTIAL_PREFIX "iscsi.luks."
 #define LUKS_MAPPING_PREFIX "iscsi-"       /* /dev/mapper/iscsi-ALIAS */
@@ -31,7 +32,11 @@ typedef struct Target {
         char *alias;
         char *credential;       /* "iscsi.target.ALIAS" */
         char *name;             /* the target's iSCSI name (IQN/EUI/NAA) */
-        Portal portal;
+        Portal portal;          /* the first portal (== portals[0]) */
+        Portal portals[8];      /* "portal =" may repeat: one session per portal */
+        size_t n_portals;
+        bool multipath;         /* the portals are paths to one LUN, assembled by dm-multipath */
+        char *what;             /* device to mount/unlock from "what =" (/dev/disk/by-uuid/...), or NULL: by-path */
         unsigned tpgt;
         uint64_t lun;
         char *iface;            /* open-iscsi iface name, "default" unless set */
@@ -95,6 +100,16 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(Target *, target_free);
  * Return: newly allocated name or NULL on ENOMEM.
  */
 char *target_login_unit(const Target *t);
+
+/**
+ * target_device() - the device the LUN is reached by, for mount or unlock
+ * @t: the target
+ * @ret: "what =" as a path, else the by-path link of the first portal
+ *       (by_path_name()); free()
+ *
+ * Return: 0, -ERANGE (LUN not expressible), -ENOMEM.
+ */
+int target_device(const Target *t, char **ret);
 
 /**
  * target_unlock_unit() - "iscsi-creds-unlock@ALIAS.service"

@@ -209,6 +209,28 @@ case_initiator_tuning() {
     expect_line "$T/show.tj" "node.session.scan = manual" "tj: scan manual by default"
 }
 
+# Several portals (multipath, issue 4): one record per portal, each read
+# back; every portal is tried even when the first fails.
+case_portals() {
+    local iqn=iqn.2003-01.org.example:tm
+    mkdir -m 0700 "$T/cm"
+    printf 'target = %s\nportal = 127.0.0.1:3261\nportal = [::1]:3262\nmultipath = yes\nmount = /srv/tm\nwhat = UUID=0b1c2d3e-0000-4000-8000-00000000000a\n' \
+        "$iqn" >"$T/cm/iscsi.target.tm"
+    printf 'node.session.auth.username = tm-user\nnode.session.auth.password = Tm-Secret-0123456\n' >"$T/cm/iscsi.auth.tm"
+
+    fresh_nodes
+    login tm "$T/cm"
+    expect_rc 6 "$RC" "tm: no portal can log in without iscsid"
+    expect_eq "700 d $iqn
+700 d $iqn/127.0.0.1,3261,1
+600 f $iqn/127.0.0.1,3261,1/default
+700 d $iqn/::1,3262,1
+600 f $iqn/::1,3262,1/default" "$(tree | LC_ALL=C sort -k3)" "tm: one record per portal"
+    expect_eq 2 "$(grep -c 'node record written to the private node DB and read back' "$T/err.tm")" "tm: both records read back"
+    expect_grep "portal 127.0.0.1:3261 failed, 1 portal(s) left to try" "$T/err.tm" "tm: the second portal is tried after the first fails"
+    no_secret_in tm Tm-Secret-0123456
+}
+
 # Secrets with characters that mean something elsewhere ('#', '=', quotes,
 # backslash, '%', inner blanks) and at the 255-byte limit of open-iscsi's
 # buffers must come back byte for byte; so must chap_algs.
@@ -335,6 +357,7 @@ inside() {
     case_ipv6_mutual
     case_no_auth
     case_initiator_tuning
+    case_portals
     case_awkward_values
     case_broken_db
     case_not_tmpfs

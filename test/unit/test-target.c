@@ -209,6 +209,34 @@ START_TEST(test_device_timeout)
 }
 END_TEST
 
+START_TEST(test_multipath_what)
+{
+        _cleanup_(target_freep) Target *t = NULL, *l = NULL, *d = NULL;
+        _cleanup_free_ char *dev = NULL, *dev2 = NULL;
+
+        ck_assert_int_eq(parse_target("mp", B "portal = [fd00::2]:3262\nmultipath = yes\nmount = /srv/mp\n"
+                                            "what = UUID=0b1c2D3e-0000-4000-8000-00000000000a\n", &t), 0);
+        ck_assert_uint_eq(t->n_portals, 2);
+        ck_assert_str_eq(t->portals[0].address, "192.0.2.1");
+        ck_assert_str_eq(t->portal.address, "192.0.2.1");
+        ck_assert_str_eq(t->portals[1].address, "fd00::2");
+        ck_assert_uint_eq(t->portals[1].port, 3262);
+        ck_assert(t->multipath);
+        ck_assert_str_eq(t->what, "/dev/disk/by-uuid/0b1c2D3e-0000-4000-8000-00000000000a");
+        ck_assert_int_eq(target_device(t, &dev), 0);
+        ck_assert_str_eq(dev, "/dev/disk/by-uuid/0b1c2D3e-0000-4000-8000-00000000000a");
+
+        /* LABEL= is encoded as udev names it: blanks and '/' -> \xHH */
+        ck_assert_int_eq(parse_target("l", B "what = LABEL=my data\n", &l), 0);
+        ck_assert_str_eq(l->what, "/dev/disk/by-label/my\\x20data");
+
+        /* no what: the first portal's by-path link */
+        ck_assert_int_eq(parse_target("d", B "lun = 3\n", &d), 0);
+        ck_assert_int_eq(target_device(d, &dev2), 0);
+        ck_assert_str_eq(dev2, "/dev/disk/by-path/ip-192.0.2.1:3260-iscsi-" IQN "-lun-3");
+}
+END_TEST
+
 START_TEST(test_tuning_keys)
 {
         _cleanup_(target_freep) Target *t = NULL, *d = NULL;
@@ -317,7 +345,18 @@ static const struct {
         { B "lun = 1\nlun = 1\n", 4, "duplicate key, same value" },
         { B "lun = 1\nlun = 2\n", 4, "duplicate key" },
         { "target = " IQN "\ntarget = " IQN "\nportal = 192.0.2.1\n", 2, "duplicate target" },
-        { B "portal = 192.0.2.2\n", 3, "duplicate portal" },
+        { B "portal = 192.0.2.1:3260\n", 3, "same portal twice" },
+        { B "portal = 192.0.2.2\nmount = /mnt/x\n", 0, "two portals and a mount without multipath" },
+        { B "portal = 192.0.2.2\nmultipath = yes\nmount = /mnt/x\n", 0, "multipath mount without what" },
+        { B "what = UUID=not-hex\n", 3, "what UUID not hex" },
+        { B "what = UUID=\n", 3, "what UUID empty" },
+        { B "what = LABEL=a/b\n", 3, "what LABEL with slash" },
+        { B "what = /etc/passwd\n", 3, "what outside /dev" },
+        { B "what = /dev/../etc\n", 3, "what with .." },
+        { B "what = sda1\n", 3, "what relative" },
+        { B "multipath = sometimes\n", 3, "multipath not a boolean" },
+        { B "portal = 192.0.2.2\nportal = 192.0.2.3\nportal = 192.0.2.4\nportal = 192.0.2.5\n"
+            "portal = 192.0.2.6\nportal = 192.0.2.7\nportal = 192.0.2.8\nportal = 192.0.2.9\n", 10, "nine portals" },
         { B "mount = /a\nmount = /b\n", 4, "duplicate mount" },
         { "portal = 192.0.2.1\n", 0, "missing target" },
         { "target = " IQN "\n", 0, "missing portal" },
@@ -592,6 +631,7 @@ static Suite *target_suite(void) {
         tcase_add_loop_test(tc, test_device_timeout, 0, (int) ELEMENTSOF(timeouts));
         tcase_add_test(tc, test_value_255);
         tcase_add_test(tc, test_tuning_keys);
+        tcase_add_test(tc, test_multipath_what);
         tcase_add_loop_test(tc, test_initiator_name, 0, (int) ELEMENTSOF(initiator_cases));
         suite_add_tcase(s, tc);
 
