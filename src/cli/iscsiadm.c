@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "config.h"
+#include "string-util.h"
 #include "iscsiadm.h"
 #include "log.h"
 #include "spawn.h"
@@ -34,6 +35,13 @@ static const ExitMap exit_map[] = {
 };
 
 static int report(const Target *t, const char *action, int status, bool mutual) {
+        if (streq(action, "discovery") && (status == 24 || (status == 19 && mutual)))
+                return log_internal(LOG_ERR, EACCES, MESSAGE_ID_AUTH_FAILED,
+                                    "%s: discovery at %s:%u failed: authentication failed: the target rejected the "
+                                    "discovery CHAP credentials (check discovery.sendtargets.auth.username/password%s) "
+                                    "(iscsiadm exit status %d).", t->alias, t->portal.address, t->portal.port,
+                                    mutual ? ", username_in/password_in" : "", status);
+
         /* Seen with open-iscsi 2.1.8: when the target's answer to mutual CHAP does not match
          * username_in/password_in, the initiator ends the login as non-retryable (19), not 24. */
         if (status == 19 && mutual)
@@ -43,14 +51,21 @@ static int report(const Target *t, const char *action, int status, bool mutual) 
                                     "or it refused this initiator (iscsiadm exit status 19).",
                                     t->alias, action, t->name, t->portal.address, t->portal.port);
 
+        for (size_t i = 0; i < ELEMENTSOF(exit_map) && streq(action, "discovery"); i++)
+                if (exit_map[i].status == status)
+                        return log_internal(LOG_ERR, exit_map[i].error, exit_map[i].message_id,
+                                            "%s: SendTargets discovery at %s:%u failed: %s (iscsiadm exit status %d).",
+                                            t->alias, t->portal.address, t->portal.port, exit_map[i].what, status);
+
         for (size_t i = 0; i < ELEMENTSOF(exit_map); i++)
                 if (exit_map[i].status == status)
                         return log_internal(LOG_ERR, exit_map[i].error, exit_map[i].message_id,
                                             "%s: %s to %s at %s:%u failed: %s (iscsiadm exit status %d).",
-                                            t->alias, action, t->name, t->portal.address, t->portal.port,
+                                            t->alias, action, t->name ?: "SendTargets discovery", t->portal.address, t->portal.port,
                                             exit_map[i].what, status);
         return log_internal(LOG_ERR, EIO, MESSAGE_ID_LOGIN_FAILED,
-                            "%s: %s to %s failed: iscsiadm exit status %d.", t->alias, action, t->name, status);
+                            "%s: %s to %s failed: iscsiadm exit status %d.", t->alias, action,
+                            t->name ?: "SendTargets discovery", status);
 }
 
 static int run(const Target *t, const char *action, char *const argv[], int *ret_status) {
@@ -88,6 +103,24 @@ int iscsiadm_login(const Target *t, bool mutual) {
                 return 0;
         }
         return report(t, "login", status, mutual);
+}
+
+int iscsiadm_discover(const Target *t, bool mutual) {
+        char portal[PORTAL_STRING_MAX];
+        int status, r;
+
+        portal_to_string(&t->portal, portal);
+        char *argv[] = { (char *) ISCSIADM_PATH, (char *) "-m", (char *) "discoverydb", (char *) "-t",
+                         (char *) "sendtargets", (char *) "-p", portal, (char *) "--discover", NULL };
+
+        r = run(t, "discovery", argv, &status);
+        if (r < 0)
+                return r;
+        if (status == 0) {
+                log_info("%s: SendTargets discovery at %s done.", t->alias, portal);
+                return 0;
+        }
+        return report(t, "discovery", status, mutual);
 }
 
 int iscsiadm_logout(const Target *t, uint32_t sid) {

@@ -36,6 +36,20 @@
 int iscsiadm_login(const Target *t, bool mutual);
 
 /**
+ * iscsiadm_discover() - "iscsiadm -m discoverydb -t sendtargets -p ADDR:PORT --discover"
+ * @t: target whose discovery record (for @t->portal) has been written
+ * @mutual: mutual CHAP is configured for discovery
+ *
+ * SendTargets discovery (RFC 7143 §13.3) with the discovery record's
+ * secrets; iscsiadm writes a node record for every target and portal the
+ * target announces.
+ *
+ * Return: 0; errors as for iscsiadm_login(), a discovery CHAP failure being
+ * -EACCES.
+ */
+int iscsiadm_discover(const Target *t, bool mutual);
+
+/**
  * iscsiadm_logout() - "iscsiadm -m session -r SID --logout"
  * @t: target, for messages
  * @sid: session id from node_db_find_session()

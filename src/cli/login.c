@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/magic.h>
@@ -10,6 +11,7 @@
 
 #include "commands.h"
 #include "config.h"
+#include "io-util.h"
 #include "iscsiadm.h"
 #include "load.h"
 #include "log.h"
@@ -29,82 +31,88 @@
  */
 #define SESSION_FILE_PREFIX "session."
 
-static int save_session_target(const Target *t) {
-        _cleanup_free_ char *path = NULL, *tmp = NULL, *text = NULL;
-        _cleanup_close_ int fd = -1;
+static int logout_all(const Target *t);
+
+/* Note one logged-in path (target, portal, TPGT) as "session.ALIAS.INDEX". */
+static int save_session_target(const Target *t, size_t index) {
+        _cleanup_free_ char *name = NULL, *text = NULL;
         const char *dir = getenv("RUNTIME_DIRECTORY");
         char portal[PORTAL_STRING_MAX];
-        int n;
+        int r;
 
         if (isempty(dir))
                 return 0;
-        if (asprintf(&path, "%s/" SESSION_FILE_PREFIX "%s", dir, t->alias) < 0 ||
-            asprintf(&tmp, "%s/.#" SESSION_FILE_PREFIX "%s", dir, t->alias) < 0)
+        if (asprintf(&name, SESSION_FILE_PREFIX "%s.%zu", t->alias, index) < 0 ||
+            asprintf(&text, "# Written by iscsi-creds login for logout; not secret.\n"
+                            "target = %s\nportal = %s\ntpgt = %u\nlun = %llu\niface = %s\n",
+                     t->name, portal_to_string(&t->portal, portal), t->tpgt, (unsigned long long) t->lun,
+                     t->iface) < 0)
                 return log_oom();
-        {
-                _cleanup_free_ char *portals = NULL;
-                size_t size = 0;
-                FILE *f = open_memstream(&portals, &size);
-
-                if (!f)
-                        return log_oom();
-                for (size_t i = 0; i < t->n_portals; i++)
-                        fprintf(f, "portal = %s\n", portal_to_string(&t->portals[i], portal));
-                if (fclose(f) != 0)
-                        return log_oom();
-                n = asprintf(&text, "# Written by iscsi-creds login for logout; not secret.\n"
-                                    "target = %s\n%stpgt = %u\nlun = %llu\niface = %s\n",
-                             t->name, portals, t->tpgt, (unsigned long long) t->lun, t->iface);
-                if (n < 0)
-                        return log_oom();
-        }
-
-        fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-        if (fd < 0 || write(fd, text, (size_t) n) != n || rename(tmp, path) < 0) {
-                log_warning_errno(errno, "%s: cannot save the session's target in %s: %m", t->alias, dir);
-                (void) unlink(tmp);
-                return -errno;
-        }
+        r = write_private_file(dir, name, text);
+        if (r < 0)
+                return log_warning_errno(r, "%s: cannot note the session in %s: %m", t->alias, dir);
         return 0;
 }
 
-/* 1 and the target if a login left its note, 0 if not. */
-static int load_session_target(const char *alias, Target **ret) {
-        _cleanup_free_ char *path = NULL;
+/* Log out every path a login noted. Returns 1 if there were notes, 0 if
+ * none, <0 on the first error (all are tried). */
+static int logout_noted_sessions(const char *alias) {
+        _cleanup_free_ char *prefix = NULL, *cred = NULL;
+        _cleanup_closedir_ DIR *d = NULL;
         const char *dir = getenv("RUNTIME_DIRECTORY");
-        CredentialFile f = {};
-        int r;
+        struct dirent *de;
+        int r = 0, found = 0;
 
         if (isempty(dir) || !alias_is_valid(alias))
                 return 0;
-        if (asprintf(&path, "%s/" SESSION_FILE_PREFIX "%s", dir, alias) < 0)
-                return log_oom();
-        if (access(path, F_OK) < 0)
+        d = opendir(dir);
+        if (!d)
                 return 0;
-
-        /* Parsed like the credential it was made from, under the credential's name. */
-        if (asprintf(&f.name, TARGET_CREDENTIAL_PREFIX "%s", alias) < 0)
+        if (asprintf(&prefix, SESSION_FILE_PREFIX "%s.", alias) < 0 ||
+            asprintf(&cred, TARGET_CREDENTIAL_PREFIX "%s", alias) < 0)
                 return log_oom();
-        f.path = path;
-        r = load_target(&f, ret);
-        free(f.name);
-        return r < 0 ? r : 1;
+
+        while ((de = readdir(d))) {
+                _cleanup_(target_freep) Target *t = NULL;
+                _cleanup_free_ char *path = NULL;
+                int k;
+
+                if (!startswith(de->d_name, prefix))
+                        continue;
+                if (asprintf(&path, "%s/%s", dir, de->d_name) < 0)
+                        return log_oom();
+                found = 1;
+                /* Parsed like the credential it was made from, under the credential's name. */
+                k = load_target(&(CredentialFile) { .name = cred, .path = path }, &t);
+                if (k >= 0)
+                        k = logout_all(t);
+                if (k < 0 && r == 0)
+                        r = k;
+        }
+        return r < 0 ? r : found;
 }
 
 /* The record will hold secrets: refuse unless it goes to memory. */
-static int check_db_in_memory(void) {
+static int check_dir_in_memory(const char *subdir) {
         struct statfs sfs;
 
-        if (statfs(NODE_DB_ROOT "/nodes", &sfs) < 0) {
-                log_error_errno(errno, "Cannot examine %s/nodes: %m", NODE_DB_ROOT);
+        if (statfs(subdir, &sfs) < 0) {
+                log_error_errno(errno, "Cannot examine %s: %m", subdir);
                 return -EMEDIUMTYPE;
         }
         if (sfs.f_type != TMPFS_MAGIC && sfs.f_type != RAMFS_MAGIC)
                 return log_error_errno(EMEDIUMTYPE,
-                                       "Refusing to write CHAP secrets to %s/nodes: it is not a tmpfs. Run "
-                                       "through iscsi-creds-login@.service, which mounts a private tmpfs there.",
-                                       NODE_DB_ROOT);
+                                       "Refusing to write CHAP secrets to %s: it is not a tmpfs. Run through "
+                                       "iscsi-creds-login@.service, which mounts a private tmpfs there.", subdir);
         return 0;
+}
+
+static int check_db_in_memory(bool discovery) {
+        int r = check_dir_in_memory(NODE_DB_ROOT "/nodes");
+
+        if (r >= 0 && discovery)
+                r = check_dir_in_memory(NODE_DB_ROOT "/send_targets");
+        return r;
 }
 
 /* node.session.scan = manual: attach the one configured LUN ourselves. */
@@ -204,13 +212,76 @@ static int logout_all(const Target *t) {
         return r;
 }
 
+/* The (target, portal, TPGT) paths to log in to: the configured portals, or
+ * what SendTargets discovery at them announced (filtered by "target =" if set). */
+static int login_paths(const Target *t, const ChapSecrets *secrets, NodeRef **ret, size_t *ret_n) {
+        _cleanup_free_ NodeRef *refs = NULL;
+        size_t n = 0, k = 0, n_discovered = 0;
+        int r, first_error = 0;
+
+        if (!t->discovery) {
+                refs = calloc(t->n_portals, sizeof(NodeRef));
+                if (!refs)
+                        return log_oom();
+                for (size_t i = 0; i < t->n_portals; i++) {
+                        snprintf(refs[i].name, sizeof refs[i].name, "%s", t->name);
+                        refs[i].portal = t->portals[i];
+                        refs[i].tpgt = t->tpgt;
+                }
+                *ret = TAKE_PTR(refs);
+                *ret_n = t->n_portals;
+                return 0;
+        }
+
+        for (size_t i = 0; i < t->n_portals; i++) {
+                _cleanup_erase_free_ char *record = NULL;
+                Target d = *t;
+
+                d.portal = t->portals[i];
+                r = discovery_record_render(&d.portal, secrets, &record);
+                if (r < 0)
+                        return log_oom();
+                r = discovery_record_write(NODE_DB_ROOT, &d.portal, record);
+                if (r < 0)
+                        return log_error_errno(r, "%s: failed to write the discovery record under %s/send_targets: %m",
+                                               t->credential, NODE_DB_ROOT);
+                r = iscsiadm_discover(&d, secrets && secrets->discovery_username_in);
+                if (r < 0) {
+                        if (first_error == 0)
+                                first_error = r;
+                        continue;
+                }
+                n_discovered++;
+        }
+        if (n_discovered == 0)
+                return first_error;
+
+        r = node_db_list(&refs, &n);
+        if (r < 0)
+                return log_error_errno(r, "%s: cannot list what discovery found: %m", t->credential);
+        for (size_t i = 0; i < n; i++) {
+                if (t->name && !streq(refs[i].name, t->name))
+                        continue;
+                log_info("%s: discovered %s at %s:%u,%u.", t->credential, refs[i].name, refs[i].portal.address,
+                         refs[i].portal.port, refs[i].tpgt);
+                refs[k++] = refs[i];
+        }
+        if (k == 0)
+                return log_error_errno(ENOENT, "%s: SendTargets discovery found %s.", t->credential,
+                                       t->name ? "no portal of this target" : "no target");
+        *ret = TAKE_PTR(refs);
+        *ret_n = k;
+        return 0;
+}
+
 int verb_login(const char *alias) {
         _cleanup_(target_freep) Target *t = NULL;
         _cleanup_(chap_secrets_freep) ChapSecrets *secrets = NULL;
         _cleanup_(credential_file_freep) CredentialFile *auth = NULL;
         _cleanup_free_ char *transport = NULL;
-        bool logged_in[PORTALS_MAX] = {};
-        size_t n_ok = 0;
+        _cleanup_free_ NodeRef *paths = NULL;
+        _cleanup_free_ bool *logged_in = NULL;
+        size_t n_ok = 0, n_paths = 0;
         int r, first_error = 0;
 
         r = load_service_target(alias, false, &t);
@@ -224,9 +295,12 @@ int verb_login(const char *alias) {
                 r = load_chap_secrets(auth, &secrets);
                 if (r < 0)
                         return r;
-                log_info("%s: using %s CHAP secrets from %s.", t->credential,
+                log_info("%s: using %s CHAP secrets from %s%s.", t->credential,
                          chap_secrets_mutual(secrets) ? "mutual" : secrets->password ? "one-way" : "no",
-                         auth->name);
+                         auth->name,
+                         !t->discovery ? "" :
+                         secrets->discovery_username_in ? ", mutual CHAP for discovery" :
+                         secrets->discovery_password ? ", one-way CHAP for discovery" : ", none for discovery");
         } else
                 log_notice("%s: no CHAP secrets were passed to this service; logging in without authentication.",
                            t->credential);
@@ -245,47 +319,57 @@ int verb_login(const char *alias) {
         if (r < 0)
                 return log_error_errno(r, "%s: cannot read iface \"%s\": %m", t->credential, t->iface);
 
-        r = check_db_in_memory();
+        r = check_db_in_memory(t->discovery);
         if (r < 0)
                 return r;
 
-        /* One session per portal. With several portals (multipath), the target is up as long as
-         * one path is: a dead portal at boot must not fail it. */
-        for (size_t i = 0; i < t->n_portals; i++) {
+        r = login_paths(t, secrets, &paths, &n_paths);
+        if (r < 0)
+                return r;
+
+        /* One session per path. With several (multipath, discovery), the target is up as long as
+         * one answers: a dead portal at boot must not fail it. */
+        logged_in = calloc(n_paths, sizeof(bool));
+        if (!logged_in)
+                return log_oom();
+        for (size_t i = 0; i < n_paths; i++) {
                 Target path = *t;       /* shallow: shares the strings of @t */
 
-                path.portal = t->portals[i];
+                path.name = paths[i].name;
+                path.portal = paths[i].portal;
+                path.tpgt = paths[i].tpgt;
                 r = login_portal(&path, secrets, transport);
                 if (r < 0) {
                         if (first_error == 0)
                                 first_error = r;
-                        if (t->n_portals > 1)
+                        if (n_paths > 1)
                                 log_warning("%s: portal %s:%u failed, %zu portal(s) left to try.", t->credential,
-                                            path.portal.address, path.portal.port, t->n_portals - i - 1);
+                                            path.portal.address, path.portal.port, n_paths - i - 1);
                         continue;
                 }
                 logged_in[i] = true;
                 n_ok++;
+                /* Not fatal: logout falls back to the credentials. */
+                (void) save_session_target(&path, i);
         }
         if (n_ok == 0)
                 return first_error;
-        if (n_ok < t->n_portals)
-                log_notice("%s: logged in through %zu of %zu portals.", t->credential, n_ok, t->n_portals);
-
-        /* Not fatal: logout falls back to the credentials. */
-        (void) save_session_target(t);
+        if (n_ok < n_paths)
+                log_notice("%s: logged in through %zu of %zu portals.", t->credential, n_ok, n_paths);
 
         if (!t->scan_auto)
-                for (size_t i = 0; i < t->n_portals; i++) {
+                for (size_t i = 0; i < n_paths; i++) {
                         Target path = *t;
 
                         if (!logged_in[i])
                                 continue;
-                        path.portal = t->portals[i];
+                        path.name = paths[i].name;
+                        path.portal = paths[i].portal;
+                        path.tpgt = paths[i].tpgt;
                         r = attach_lun(&path);
                         if (r < 0) {
                                 /* ExecStop= does not run when ExecStart= fails: leave no session behind. */
-                                (void) logout_all(t);
+                                (void) logout_noted_sessions(t->alias);
                                 return r;
                         }
                 }
@@ -296,10 +380,15 @@ int verb_logout(const char *alias) {
         _cleanup_(target_freep) Target *t = NULL;
         int r;
 
-        r = load_session_target(alias, &t);
-        if (r == 0)
-                r = load_service_target(alias, true, &t);
+        r = logout_noted_sessions(alias);
+        if (r != 0)
+                return r < 0 ? r : 0;
+
+        r = load_service_target(alias, true, &t);
         if (r < 0)
                 return r;
+        if (t->discovery && !t->name)
+                return log_warning_errno(ENOENT, "%s: no note of the sessions this unit's discovery found; "
+                                         "nothing to log out.", alias);
         return logout_all(t);
 }

@@ -98,6 +98,52 @@ int node_db_check_record(const Target *t) {
         return 0;
 }
 
+int node_db_list(NodeRef **ret, size_t *ret_n) {
+        _cleanup_(iscsi_context_freep) struct iscsi_context *ctx = NULL;
+        struct iscsi_node **nodes = NULL;
+        NodeRef *refs = NULL;
+        uint32_t n = 0;
+        size_t k = 0;
+        int rc;
+
+        ctx = context_new();
+        if (!ctx)
+                return -ENOMEM;
+        rc = iscsi_nodes_get(ctx, &nodes, &n);
+        if (rc != LIBISCSI_OK)
+                return rc == LIBISCSI_ERR_NOMEM ? -ENOMEM : -EBADMSG;
+
+        if (n > 0) {
+                refs = calloc(n, sizeof(NodeRef));
+                if (!refs) {
+                        iscsi_nodes_free(nodes, n);
+                        return -ENOMEM;
+                }
+        }
+        for (uint32_t i = 0; i < n; i++) {
+                const char *name = iscsi_node_target_name_get(nodes[i]);
+                const char *addr = iscsi_node_conn_address_get(nodes[i]);
+                char text[PORTAL_STRING_MAX];
+                const char *reason;
+                NodeRef *r = &refs[k];
+
+                if (isempty(name) || isempty(addr) || strlen(name) > ISCSI_NAME_MAX)
+                        continue;
+                /* Canonical form through the same parser as credentials. */
+                snprintf(text, sizeof text, strchr(addr, ':') ? "[%s]:%u" : "%s:%u", addr,
+                         iscsi_node_conn_port_get(nodes[i]));
+                if (portal_parse(text, &r->portal, &reason) < 0)
+                        continue;
+                strcpy(r->name, name);
+                r->tpgt = iscsi_node_tpgt_get(nodes[i]) < 0 ? 1 : (unsigned) iscsi_node_tpgt_get(nodes[i]);
+                k++;
+        }
+        iscsi_nodes_free(nodes, n);
+        *ret = refs;
+        *ret_n = k;
+        return 0;
+}
+
 int node_db_iface_transport(const char *iface, char **ret) {
         _cleanup_(iscsi_context_freep) struct iscsi_context *ctx = NULL;
         struct iscsi_iface *i = NULL;

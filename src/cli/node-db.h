@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 
+#include "iscsi-name.h"
 #include "target.h"
 
 /**
@@ -25,6 +26,26 @@
  * -ENOMEM.
  */
 int node_db_check_record(const Target *t);
+
+/* One node record: a target reached through one portal. */
+typedef struct NodeRef {
+        char name[ISCSI_NAME_MAX + 1];
+        Portal portal;
+        unsigned tpgt;
+} NodeRef;
+
+/**
+ * node_db_list() - every node record in the node DB
+ * @ret: array of records (free()); NULL when there are none
+ * @ret_n: number of records
+ *
+ * Used after SendTargets discovery, which writes one record per target and
+ * portal it learned of. Records whose address is not an IP literal are
+ * skipped.
+ *
+ * Return: 0; -EBADMSG if the listing failed; -ENOMEM.
+ */
+int node_db_list(NodeRef **ret, size_t *ret_n);
 
 /**
  * node_db_iface_transport() - transport of an open-iscsi iface

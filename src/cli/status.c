@@ -159,7 +159,9 @@ static int find_devices(TargetStatus *s) {
         glob_t g = {};
         int r;
 
-        r = by_path_name(&s->target->portal, s->target->name, s->target->lun, &link);
+        r = target_device(s->target, &link);
+        if (r == -ENOENT)
+                return 0;       /* discovery: the devices are not known by name */
         if (r < 0)
                 return r;
         r = add_device(s, root, link);
@@ -257,7 +259,8 @@ static void print_text(const TargetStatus *s) {
                 printf("%s: invalid definition (%s); see \"iscsi-creds verify\"\n\n", s->file->name, s->file->path);
                 return;
         }
-        printf("%s: %s at %s, tpgt %u, lun %llu, iface %s\n", t->alias, t->name, portal_to_string(&t->portal, portal),
+        printf("%s: %s at %s, tpgt %u, lun %llu, iface %s\n", t->alias, t->name ?: "(discovered)",
+               portal_to_string(&t->portal, portal),
                t->tpgt, (unsigned long long) t->lun, t->iface);
         printf("    unit:    %s: %s (%s)\n", s->unit, s->active_state, s->sub_state);
         if (s->has_session)
@@ -291,7 +294,7 @@ static json_object *status_to_json(const TargetStatus *s) {
         if (!t)
                 return o;
 
-        json_object_object_add(o, "target", json_object_new_string(t->name));
+        json_object_object_add(o, "target", t->name ? json_object_new_string(t->name) : NULL);
         x = json_object_new_object();
         json_object_object_add(x, "address", json_object_new_string(t->portal.address));
         json_object_object_add(x, "port", json_object_new_int(t->portal.port));

@@ -40,12 +40,20 @@ static int verify_one(const CredentialFile *f) {
                                     auth->name);
         }
 
-        if (target_device(t, &what) < 0)
+        r = target_device(t, &what);
+        if (r == -ENOMEM)
                 return log_oom();
 
-        printf("%s: ok: %s at %s:%u tpgt %u, %s, %s%s\n", f->name, t->name, t->portal.address, t->portal.port,
-               t->tpgt, !auth ? "no CHAP" : chap_secrets_mutual(secrets) ? "mutual CHAP" : "one-way CHAP",
-               t->mount ? "mounts " : "attaches ", what);
+        if (t->discovery)
+                printf("%s: ok: SendTargets discovery at %s:%u%s%s, %s, %s%s\n", f->name, t->portal.address,
+                       t->portal.port, t->name ? " for " : "", t->name ?: "",
+                       !auth ? "no CHAP" : chap_secrets_mutual(secrets) ? "mutual CHAP" : "one-way CHAP",
+                       t->mount ? "mounts " : "attaches ", what ?: "the LUNs found");
+        else
+                printf("%s: ok: %s at %s:%u tpgt %u, %s, %s%s\n", f->name, t->name, t->portal.address,
+                       t->portal.port, t->tpgt,
+                       !auth ? "no CHAP" : chap_secrets_mutual(secrets) ? "mutual CHAP" : "one-way CHAP",
+                       t->mount ? "mounts " : "attaches ", what ?: "?");
         if (t->mount)
                 printf("%s:     on %s\n", f->name, t->mount);
         return 0;

@@ -216,7 +216,8 @@ static int write_mount(const char *dest, const Target *t, const CredentialFile *
                 "[Mount]\n"
                 "What=%s\n"
                 "Where=%s\n",
-                (unsigned long long) t->lun, t->name, t->alias, source, login, login, mapped ?: what, where);
+                (unsigned long long) t->lun, t->name ?: "a discovered target", t->alias, source, login, login,
+                mapped ?: what, where);
         if (t->fstype)
                 fprintf(u->f, "Type=%s\n", t->fstype);
         fprintf(u->f, "Options=%s\n", options);

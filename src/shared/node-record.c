@@ -48,6 +48,23 @@ static void text_add_uint(Text *t, const char *key, unsigned long long v) {
         text_add(t, key, buf);
 }
 
+static void text_end(Text *t) {
+        static const char end[] = "# END RECORD\n";
+        char *n;
+
+        if (t->error)
+                return;
+        n = malloc(t->len + sizeof end);
+        if (!n) {
+                t->error = -ENOMEM;
+                return;
+        }
+        memcpy(n, t->buf, t->len);
+        memcpy(n + t->len, end, sizeof end);
+        erase_and_free(t->buf);
+        t->buf = n;
+}
+
 int node_record_render(const Target *t, const ChapSecrets *s, const char *transport, char **ret) {
         Text text = {};
         bool chap = s && s->password;
@@ -85,19 +102,7 @@ int node_record_render(const Target *t, const ChapSecrets *s, const char *transp
         text_add_uint(&text, "node.conn[0].timeo.login_timeout",
                       t->login_timeout >= 0 ? (unsigned) t->login_timeout : NODE_LOGIN_TIMEOUT_SEC);
 
-        if (!text.error) {
-                static const char end[] = "# END RECORD\n";
-                char *n = malloc(text.len + sizeof end);
-
-                if (!n)
-                        text.error = -ENOMEM;
-                else {
-                        memcpy(n, text.buf, text.len);
-                        memcpy(n + text.len, end, sizeof end);
-                        erase_and_free(text.buf);
-                        text.buf = n;
-                }
-        }
+        text_end(&text);
         if (text.error) {
                 erase_and_free(text.buf);
                 return text.error;
@@ -121,64 +126,56 @@ int node_record_path(const char *db_root, const Target *t, char **ret_dir, char 
         return 0;
 }
 
-static int mkdir_parents_0700(const char *dir) {
-        char p[PATH_MAX];
-        size_t l = strlen(dir);
-
-        if (l >= sizeof p)
-                return -ENAMETOOLONG;
-        memcpy(p, dir, l + 1);
-        for (char *s = p + 1; *s; s++) {
-                if (*s != '/')
-                        continue;
-                *s = '\0';
-                if (mkdir(p, 0700) < 0 && errno != EEXIST)
-                        return -errno;
-                *s = '/';
-        }
-        if (mkdir(p, 0700) < 0 && errno != EEXIST)
-                return -errno;
-        return 0;
-}
-
 int node_record_write(const char *db_root, const Target *t, const char *record) {
         _cleanup_free_ char *dir = NULL, *file = NULL;
-        _cleanup_close_ int fd = -1, dfd = -1;
-        char proc[64];
         int r;
 
         r = node_record_path(db_root, t, &dir, &file);
         if (r < 0)
                 return r;
-        r = mkdir_parents_0700(dir);
-        if (r < 0)
-                return r;
+        return write_private_file(dir, t->iface, record);
+}
 
-        dfd = open(dir, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
-        if (dfd < 0)
-                return -errno;
-        fd = openat(dfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
-        if (fd < 0)
-                return errno == EISDIR ? -EOPNOTSUPP : -errno;
-        if (fchmod(fd, 0600) < 0)
-                return -errno;
-        r = write_all(fd, record, strlen(record));
-        if (r < 0)
-                return r;
-        if (fsync(fd) < 0)
-                return -errno;
+int discovery_record_render(const Portal *portal, const ChapSecrets *s, char **ret) {
+        Text text = {};
+        bool chap = s && s->discovery_password;
 
-        snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
-        if (linkat(AT_FDCWD, proc, dfd, t->iface, AT_SYMLINK_FOLLOW) >= 0)
-                return 0;
-        if (errno != EEXIST)
-                return -errno;
+        text.buf = strdup("# BEGIN RECORD\n"
+                          "# Written by iscsi-creds; exists only in the login unit's private tmpfs.\n");
+        if (!text.buf)
+                return -ENOMEM;
+        text.len = strlen(text.buf);
 
-        /* Replacing: only possible outside the unit's fresh tmpfs, e.g. when
-         * an admin runs the helper by hand twice. */
-        if (unlinkat(dfd, t->iface, 0) < 0 && errno != ENOENT)
-                return -errno;
-        if (linkat(AT_FDCWD, proc, dfd, t->iface, AT_SYMLINK_FOLLOW) < 0)
-                return -errno;
+        text_add(&text, "discovery.startup", "manual");
+        text_add(&text, "discovery.type", "sendtargets");
+        text_add(&text, "discovery.sendtargets.address", portal->address);
+        text_add_uint(&text, "discovery.sendtargets.port", portal->port);
+        text_add(&text, "discovery.sendtargets.auth.authmethod", chap ? "CHAP" : "None");
+        if (chap) {
+                text_add(&text, "discovery.sendtargets.auth.username", s->discovery_username);
+                text_add(&text, "discovery.sendtargets.auth.password", s->discovery_password);
+                text_add(&text, "discovery.sendtargets.auth.username_in", s->discovery_username_in);
+                text_add(&text, "discovery.sendtargets.auth.password_in", s->discovery_password_in);
+        }
+        text_add_uint(&text, "discovery.sendtargets.timeo.login_timeout", NODE_LOGIN_TIMEOUT_SEC);
+        text_add(&text, "discovery.sendtargets.use_discoveryd", "No");
+        text_add_uint(&text, "discovery.sendtargets.reopen_max", 5);
+        text_add_uint(&text, "discovery.sendtargets.timeo.auth_timeout", 45);
+        text_add_uint(&text, "discovery.sendtargets.timeo.active_timeout", 30);
+        text_add_uint(&text, "discovery.sendtargets.iscsi.MaxRecvDataSegmentLength", 32768);
+        text_end(&text);
+        if (text.error) {
+                erase_and_free(text.buf);
+                return text.error;
+        }
+        *ret = text.buf;
         return 0;
+}
+
+int discovery_record_write(const char *db_root, const Portal *portal, const char *record) {
+        _cleanup_free_ char *dir = NULL;
+
+        if (asprintf(&dir, "%s/send_targets/%s,%u", db_root, portal->address, portal->port) < 0)
+                return -ENOMEM;
+        return write_private_file(dir, "st_config", record);
 }

@@ -67,3 +67,24 @@ int node_record_path(const char *db_root, const Target *t, char **ret_dir, char 
  * O_TMPFILE, -EROFS, -EACCES, -ENOSPC).
  */
 int node_record_write(const char *db_root, const Target *t, const char *record);
+
+/**
+ * discovery_record_render() - the SendTargets discovery record for a portal
+ * @portal: discovery portal
+ * @secrets: secrets whose discovery.sendtargets.auth.* are used, or NULL
+ * @ret: record text (as iscsiadm -m discoverydb -o new writes it, plus the
+ *       auth keys); holds secrets: free with erase_and_free()
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int discovery_record_render(const Portal *portal, const ChapSecrets *secrets, char **ret);
+
+/**
+ * discovery_record_write() - store it at DBROOT/send_targets/ADDR,PORT/st_config
+ *
+ * Same guarantees as node_record_write(). The login unit keeps a private
+ * tmpfs over DBROOT/send_targets too.
+ *
+ * Return: 0 or -errno.
+ */
+int discovery_record_write(const char *db_root, const Portal *portal, const char *record);

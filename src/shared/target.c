@@ -141,6 +141,18 @@ static int parse_what(Target *t, const KeyValue *kv) {
                             "under /dev/ (e.g. /dev/disk/by-id/dm-uuid-mpath-WWID).", kv->value);
 }
 
+static int parse_discovery(Target *t, const KeyValue *kv) {
+        /* RFC 7143 §13.3 SendTargets; "static" is the default (the portal is the target's). */
+        if (streq(kv->value, "sendtargets"))
+                t->discovery = true;
+        else if (streq(kv->value, "static"))
+                t->discovery = false;
+        else
+                return SYNTAX_ERROR(t, kv, EINVAL, "Invalid discovery \"%s\": expected \"sendtargets\" or "
+                                    "\"static\".", kv->value);
+        return 0;
+}
+
 static int parse_multipath(Target *t, const KeyValue *kv) {
         if (STR_IN_SET(kv->value, "yes", "true", "1"))
                 t->multipath = true;
@@ -360,6 +372,7 @@ static const struct {
         { "node.session.scan",          parse_scan },
         { "luks",                       parse_luks },
         { "multipath",                  parse_multipath },
+        { "discovery",                  parse_discovery },
         { "what",                       parse_what },
 };
 
@@ -398,8 +411,15 @@ static int target_check_complete(Target *t, const unsigned seen[]) {
         int r = 0;
 
         /* Keys that were present but invalid have been reported already. */
-        if (!t->name && !key_seen("target", seen))
-                r = log_syntax(t->credential, 0, LOG_ERR, EINVAL, "Missing required key \"target\".");
+        if (!t->name && !key_seen("target", seen) && !t->discovery)
+                r = log_syntax(t->credential, 0, LOG_ERR, EINVAL, "Missing required key \"target\" (or "
+                               "\"discovery = sendtargets\").");
+        /* What discovery finds is not known when the generator runs: no by-path name. */
+        if (t->discovery && (t->mount || t->luks) && !t->what && !key_seen("what", seen))
+                r = log_syntax(t->credential, 0, LOG_ERR, EINVAL,
+                               "\"discovery = sendtargets\" with \"%s\" needs \"what =\" (UUID=, LABEL=, PARTUUID= "
+                               "or a /dev path): the by-path name of a discovered LUN is not known in advance.",
+                               t->mount ? "mount" : "luks");
         if (t->portal.family == 0 && !key_seen("portal", seen))
                 r = log_syntax(t->credential, 0, LOG_ERR, EINVAL, "Missing required key \"portal\".");
         /* Several sessions to one LUN give several block devices for the same data: mount only
@@ -499,6 +519,8 @@ int target_device(const Target *t, char **ret) {
                 *ret = s;
                 return 0;
         }
+        if (!t->name)
+                return -ENOENT;         /* discovery without a target filter: not known in advance */
         return by_path_name(&t->portal, t->name, t->lun, ret);
 }
 

@@ -31,7 +31,8 @@
 typedef struct Target {
         char *alias;
         char *credential;       /* "iscsi.target.ALIAS" */
-        char *name;             /* the target's iSCSI name (IQN/EUI/NAA) */
+        char *name;             /* the target's iSCSI name (IQN/EUI/NAA); with discovery: a filter, or NULL */
+        bool discovery;         /* "discovery = sendtargets": the portals are discovery portals */
         Portal portal;          /* the first portal (== portals[0]) */
         Portal portals[8];      /* "portal =" may repeat: one session per portal */
         size_t n_portals;
@@ -107,7 +108,8 @@ char *target_login_unit(const Target *t);
  * @ret: "what =" as a path, else the by-path link of the first portal
  *       (by_path_name()); free()
  *
- * Return: 0, -ERANGE (LUN not expressible), -ENOMEM.
+ * Return: 0, -ERANGE (LUN not expressible), -ENOENT (a discovery target
+ * without "what =" and without a target name), -ENOMEM.
  */
 int target_device(const Target *t, char **ret);
 

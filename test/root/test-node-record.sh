@@ -231,6 +231,37 @@ case_portals() {
     no_secret_in tm Tm-Secret-0123456
 }
 
+# SendTargets discovery (issue 4): the discovery record with the discovery
+# secrets lands in send_targets/ADDR,PORT/st_config (0600) in a form
+# iscsiadm reads back; discovery itself needs the iscsi_tcp kernel module,
+# which this host lacks (exit 12), so the test stops there.
+case_discovery() {
+    local pw=Disc-Secret-0123456
+    mkdir -m 0700 "$T/cd"
+    printf 'discovery = sendtargets\nportal = 127.0.0.1:3270\n' >"$T/cd/iscsi.target.td"
+    printf 'discovery.sendtargets.auth.username = disc-user\ndiscovery.sendtargets.auth.password = %s\n' "$pw" \
+        >"$T/cd/iscsi.auth.td"
+
+    fresh_nodes
+    umount "$DBROOT/send_targets" 2>/dev/null
+    mkdir -p "$DBROOT/send_targets"
+    mount -t tmpfs -o mode=0700 tmpfs "$DBROOT/send_targets" || fail "tmpfs on send_targets"
+    login td "$T/cd"
+    expect_rc 6 "$RC" "td: discovery without the kernel transport"
+    expect_grep "SendTargets discovery at 127.0.0.1:3270 failed: the iSCSI transport kernel module" "$T/err.td" \
+        "td: the failure names the discovery portal and the cause"
+    expect_eq "600" "$(stat -c %a "$DBROOT/send_targets/127.0.0.1,3270/st_config" 2>&1)" "td: st_config is 0600"
+    timeout 30 iscsiadm -m discoverydb -t st -p 127.0.0.1:3270 -o show >"$T/show.td" 2>&1 ||
+        bad "td: iscsiadm -m discoverydb -o show failed: $(cat "$T/show.td")"
+    expect_line "$T/show.td" "discovery.sendtargets.auth.authmethod = CHAP" "td: discovery authmethod CHAP"
+    expect_line "$T/show.td" "discovery.sendtargets.auth.username = disc-user" "td: discovery username"
+    expect_line "$T/show.td" "discovery.sendtargets.auth.password = ********" "td: discovery password masked"
+    timeout 30 iscsiadm -m discoverydb -t st -p 127.0.0.1:3270 -o show -S >"$T/show-S.td" 2>&1
+    expect_line "$T/show-S.td" "discovery.sendtargets.auth.password = $pw" "td: -S shows the discovery password"
+    no_secret_in td "$pw"
+    umount "$DBROOT/send_targets"
+}
+
 # Secrets with characters that mean something elsewhere ('#', '=', quotes,
 # backslash, '%', inner blanks) and at the 255-byte limit of open-iscsi's
 # buffers must come back byte for byte; so must chap_algs.
@@ -358,6 +389,7 @@ inside() {
     case_no_auth
     case_initiator_tuning
     case_portals
+    case_discovery
     case_awkward_values
     case_broken_db
     case_not_tmpfs
