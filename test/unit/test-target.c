@@ -237,6 +237,23 @@ START_TEST(test_multipath_what)
 }
 END_TEST
 
+START_TEST(test_discovery)
+{
+        _cleanup_(target_freep) Target *t = NULL, *f = NULL;
+        _cleanup_free_ char *dev = NULL;
+
+        ck_assert_int_eq(parse_target("d", "discovery = sendtargets\nportal = 192.0.2.1\n", &t), 0);
+        ck_assert(t->discovery);
+        ck_assert_ptr_null(t->name);
+        ck_assert_int_eq(target_device(t, &dev), -ENOENT);
+
+        ck_assert_int_eq(parse_target("f", "discovery = sendtargets\nportal = 192.0.2.1\ntarget = " IQN "\n"
+                                           "what = PARTUUID=0b1c2d3e-01\nmount = /srv/f\n", &f), 0);
+        ck_assert_str_eq(f->name, IQN);
+        ck_assert_str_eq(f->what, "/dev/disk/by-partuuid/0b1c2d3e-01");
+}
+END_TEST
+
 START_TEST(test_tuning_keys)
 {
         _cleanup_(target_freep) Target *t = NULL, *d = NULL;
@@ -355,6 +372,10 @@ static const struct {
         { B "what = /dev/../etc\n", 3, "what with .." },
         { B "what = sda1\n", 3, "what relative" },
         { B "multipath = sometimes\n", 3, "multipath not a boolean" },
+        { B "discovery = isns\n", 3, "discovery method not supported" },
+        { "discovery = sendtargets\n", 0, "discovery without portal" },
+        { "discovery = sendtargets\nportal = 192.0.2.1\nmount = /srv/x\n", 0, "discovery mount without what" },
+        { "discovery = sendtargets\nportal = 192.0.2.1\nluks = yes\n", 0, "discovery luks without what" },
         { B "portal = 192.0.2.2\nportal = 192.0.2.3\nportal = 192.0.2.4\nportal = 192.0.2.5\n"
             "portal = 192.0.2.6\nportal = 192.0.2.7\nportal = 192.0.2.8\nportal = 192.0.2.9\n", 10, "nine portals" },
         { B "mount = /a\nmount = /b\n", 4, "duplicate mount" },
@@ -632,6 +653,7 @@ static Suite *target_suite(void) {
         tcase_add_test(tc, test_value_255);
         tcase_add_test(tc, test_tuning_keys);
         tcase_add_test(tc, test_multipath_what);
+        tcase_add_test(tc, test_discovery);
         tcase_add_loop_test(tc, test_initiator_name, 0, (int) ELEMENTSOF(initiator_cases));
         suite_add_tcase(s, tc);
 
