@@ -14,7 +14,7 @@ cd "$src"
 
 ./test/deps.sh
 
-suites=${ISCSI_CREDS_SUITES:-unit golden root nspawn vm}
+suites=${ISCSI_CREDS_SUITES:-unit golden root cli nspawn vm}
 suite_args=()
 for s in $suites; do suite_args+=(--suite "$s"); done
 
@@ -27,7 +27,7 @@ meson test -C build-ci --print-errorlogs "${suite_args[@]}" || status=1
 meson setup build-ci-asan -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
 ninja -C build-ci-asan
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-        meson test -C build-ci-asan --print-errorlogs --suite unit --suite golden || status=1
+        meson test -C build-ci-asan --print-errorlogs --suite unit --suite golden --suite cli || status=1
 
 # One closing line over both runs, from meson's machine-readable logs.
 python3 - build-ci/meson-logs/testlog.json build-ci-asan/meson-logs/testlog.json <<'PY'
