@@ -8,8 +8,8 @@
  *     credential files PID 1 hands the login service (LoadCredential= or
  *     LoadCredentialEncrypted=, so this works from systemd 252 on);
  *   - iscsi-creds.target.wants/iscsi-creds-login@ALIAS.service;
- *   - with "mount =": the .mount unit, its remote-fs.target link and, with
- *     "device-timeout =", a timeout drop-in for the by-path device;
+ *   - with "mount =": the .mount unit, its remote-fs.target link and a
+ *     timeout drop-in for the device (by default 90 s, as systemd's own);
  *   - with "luks = yes": a drop-in for iscsi-creds-unlock@ALIAS.service
  *     (passphrase credential, bound to the LUN's device), which the mount
  *     then requires instead of the login unit.
@@ -153,12 +153,13 @@ static int write_device_timeout(const char *dest, const Target *t, const char *w
                 return 0;
         }
         if (r < 0)
-                return log_oom();
+                return log_error_errno(r, "%s: no device unit name for %s: %m", t->credential, what);
 
         r = unit_dropin_create(dest, device, "50-device-timeout.conf", &u);
         if (r < 0)
                 return log_error_errno(r, "%s: failed to create device timeout drop-in: %m", t->credential);
-        fprintf(u->f, "[Unit]\nJobRunningTimeoutSec=%s\n", timespan_format(t->device_timeout, span));
+        fprintf(u->f, "[Unit]\nJobRunningTimeoutSec=%s\n",
+                timespan_format(t->device_timeout > 0 ? t->device_timeout : DEVICE_TIMEOUT_DEFAULT, span));
         r = unit_file_close(u);
         if (r < 0)
                 return log_error_errno(r, "%s: failed to write device timeout drop-in: %m", t->credential);
@@ -235,10 +236,8 @@ static int write_mount(const char *dest, const Target *t, const CredentialFile *
         if (r < 0)
                 return log_error_errno(r, "%s: failed to hook %s into remote-fs.target: %m", t->credential, unit);
 
-        /* Like systemd-fstab-generator: a drop-in only when a timeout was asked for; else
-         * systemd's default device timeout (DefaultTimeoutStartSec=, 90 s) applies. */
-        if (t->device_timeout == 0)
-                return 0;
+        /* Always written, with systemd's default (DefaultTimeoutStartSec=, 90 s) unless
+         * "device-timeout =" says otherwise: one place to see and tune the wait. */
         return write_device_timeout(dest, t, what);
 }
 

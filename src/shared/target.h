@@ -24,6 +24,7 @@
 #define TPGT_MAX 65535          /* RFC 7143 §13.9: a 16-bit value */
 #define TPGT_DEFAULT 1
 #define PORTALS_MAX 8
+#define DEVICE_TIMEOUT_DEFAULT (90 * USEC_PER_SEC)  /* systemd's DefaultTimeoutStartSec= */
 #define INITIATOR_CREDENTIAL "iscsi.initiatorname"
 #define LUKS_CREDENTIAL_PREFIX "iscsi.luks."
 #define LUKS_MAPPING_PREFIX "iscsi-"       /* /dev/mapper/iscsi-ALIAS */

@@ -11,7 +11,9 @@
 
 #define UNIT_NAME_PLAIN_CHARS ALPHANUMERICAL ":_."
 
-int path_normalize(const char *path, char **ret, const char **ret_reason) {
+/* systemd's path_simplify() plus the checks every path needs; @backslash
+ * allows '\\' (device links such as /dev/disk/by-label/a\\x20b have one). */
+static int path_simplify_checked(const char *path, bool backslash, char **ret, const char **ret_reason) {
         char *out, *t;
         const char *p;
 
@@ -23,7 +25,7 @@ int path_normalize(const char *path, char **ret, const char **ret_reason) {
                 *ret_reason = "the path contains a control character";
                 return -EINVAL;
         }
-        if (strchr(path, '\\')) {
+        if (!backslash && strchr(path, '\\')) {
                 /* A trailing backslash would continue the unit file line. */
                 *ret_reason = "backslashes are not supported in mount paths";
                 return -EINVAL;
@@ -63,6 +65,10 @@ int path_normalize(const char *path, char **ret, const char **ret_reason) {
         return 0;
 }
 
+int path_normalize(const char *path, char **ret, const char **ret_reason) {
+        return path_simplify_checked(path, false, ret, ret_reason);
+}
+
 int unit_name_escape(const char *s, char **ret) {
         static const char hex[] = "0123456789abcdef";
         char *out, *t;
@@ -97,7 +103,8 @@ int unit_name_from_path(const char *path, const char *suffix, char **ret) {
         size_t l;
         int r;
 
-        r = path_normalize(path, &simple, &reason);
+        /* Backslashes are escaped in unit names like every other byte ("\\x5c"). */
+        r = path_simplify_checked(path, true, &simple, &reason);
         if (r < 0)
                 return r;
 

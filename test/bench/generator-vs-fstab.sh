@@ -183,14 +183,13 @@ gen_argv() {
 }
 
 # check_output NAME N DIR: at least the per-mount files must be there.
-# Ours: .mount, remote-fs.target link, login drop-in, .wants link = 4 per
-# target (no device drop-in: the inputs set no device-timeout, like the fstab
-# lines). Anchor: at least 3 per line.
+# Ours: .mount, remote-fs.target link, device drop-in, login drop-in, .wants
+# link = 5 per target. Anchor: at least 3 per line.
 check_output() {
         local name=$1 n=$2 dir=$3 got want
         got=$(count_output "$dir")
         if [ "$name" = ours ]; then
-                want=$((4 * n))
+                want=$((5 * n))
                 [ "$got" -eq "$want" ] ||
                         die "iscsi-creds-generator wrote $got files for N=$n, expected $want."
         else
