@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base64.h"
 #include "credential.h"
 #include "log.h"
 #include "secret.h"
@@ -22,9 +24,17 @@
 
 #define BASE64_CHARS ALPHANUMERICAL "+/="
 
+/* What a directory on the search path holds. */
+typedef enum DirKind {
+        DIR_PLAIN,              /* credstore: plaintext by systemd's convention */
+        DIR_ENCRYPTED,          /* *.encrypted, @encrypted: ciphertext */
+        DIR_SYSTEM,             /* system credentials: hypervisors put either there; look at the bytes */
+        DIR_SERVICE,            /* a unit's $CREDENTIALS_DIRECTORY: PID 1 decrypted it already */
+} DirKind;
+
 typedef struct SearchDir {
         char path[PATH_MAX];
-        bool encrypted;
+        DirKind kind;
 } SearchDir;
 
 void credential_file_free(CredentialFile *f) {
@@ -49,14 +59,14 @@ bool credential_name_is_valid(const char *name) {
 static size_t search_path(CredentialSearch search, SearchDir dirs[static 8]) {
         static const struct {
                 const char *path;
-                bool encrypted;
+                DirKind kind;
         } fixed[] = {
-                { "/run/credstore", false },
-                { "/etc/credstore", false },
-                { "/usr/lib/credstore", false },
-                { "/run/credstore.encrypted", true },
-                { "/etc/credstore.encrypted", true },
-                { "/usr/lib/credstore.encrypted", true },
+                { "/run/credstore", DIR_PLAIN },
+                { "/etc/credstore", DIR_PLAIN },
+                { "/usr/lib/credstore", DIR_PLAIN },
+                { "/run/credstore.encrypted", DIR_ENCRYPTED },
+                { "/etc/credstore.encrypted", DIR_ENCRYPTED },
+                { "/usr/lib/credstore.encrypted", DIR_ENCRYPTED },
         };
         const char *root = getenv("ISCSI_CREDS_ROOT") ?: "";
         const char *e;
@@ -67,7 +77,7 @@ static size_t search_path(CredentialSearch search, SearchDir dirs[static 8]) {
                 if (isempty(e))
                         return 0;
                 snprintf(dirs[n].path, PATH_MAX, "%s", e);
-                dirs[n++].encrypted = false;
+                dirs[n++].kind = DIR_SERVICE;
                 return n;
         }
 
@@ -75,57 +85,87 @@ static size_t search_path(CredentialSearch search, SearchDir dirs[static 8]) {
                 snprintf(dirs[n].path, PATH_MAX, "%s", e);
         else
                 snprintf(dirs[n].path, PATH_MAX, "%s/run/credentials/@system", root);
-        dirs[n++].encrypted = false;
+        dirs[n++].kind = DIR_SYSTEM;
 
         e = getenv("ENCRYPTED_CREDENTIALS_DIRECTORY");
         if (!isempty(e))
                 snprintf(dirs[n].path, PATH_MAX, "%s", e);
         else
                 snprintf(dirs[n].path, PATH_MAX, "%s/run/credentials/@encrypted", root);
-        dirs[n++].encrypted = true;
+        dirs[n++].kind = DIR_ENCRYPTED;
 
         for (size_t i = 0; i < ELEMENTSOF(fixed); i++) {
                 snprintf(dirs[n].path, PATH_MAX, "%s%s", root, fixed[i].path);
-                dirs[n++].encrypted = fixed[i].encrypted;
+                dirs[n++].kind = fixed[i].kind;
         }
         return n;
 }
 
+#define IN_SET_KIND(k, a, b) ((k) == (a) || (k) == (b))
+
+/* The first 16 bytes of systemd-creds output name the sealing mode
+ * (systemd src/shared/creds-util.h, CRED_AES256_GCM_BY_*); base64 text
+ * that does not start with one of them is not a credential systemd made. */
+static const uint8_t creds_header_ids[][16] = {
+        { 0x5a, 0x1c, 0x6a, 0x86, 0xdf, 0x9d, 0x40, 0x96, 0xb1, 0xd5, 0xa6, 0x5e, 0x08, 0x62, 0xf1, 0x9a }, /* host */
+        { 0x55, 0xb9, 0xed, 0x1d, 0x38, 0x59, 0x4d, 0x43, 0xa8, 0x31, 0x9d, 0x2e, 0xbb, 0x33, 0x2a, 0xc6 }, /* host, scoped */
+        { 0x0c, 0x7c, 0xc0, 0x7b, 0x11, 0x76, 0x45, 0x91, 0x9c, 0x4b, 0x0b, 0xea, 0x08, 0xbc, 0x20, 0xfe }, /* tpm2 */
+        { 0xfa, 0xf7, 0xeb, 0x93, 0x41, 0xe3, 0x41, 0x2c, 0xa1, 0xa4, 0x36, 0xf9, 0x5a, 0x29, 0x36, 0x2f }, /* tpm2 + pubkey */
+        { 0x93, 0xa8, 0x94, 0x09, 0x48, 0x74, 0x44, 0x90, 0x90, 0xca, 0xf2, 0xfc, 0x93, 0xca, 0xb5, 0x53 }, /* host + tpm2 */
+        { 0xef, 0x4a, 0xc1, 0x36, 0x79, 0xa9, 0x48, 0x0e, 0xa7, 0xdb, 0x68, 0x89, 0x7f, 0x9f, 0x16, 0x5d }, /* host + tpm2, scoped */
+        { 0xaf, 0x49, 0x50, 0xa8, 0x49, 0x13, 0x4e, 0xb1, 0xa7, 0x38, 0x46, 0x30, 0x4f, 0xf3, 0x0c, 0x05 }, /* host + tpm2 + pubkey */
+        { 0x05, 0x84, 0x69, 0xda, 0xf6, 0xf5, 0x43, 0x24, 0x80, 0x05, 0x49, 0xda, 0x0f, 0x8e, 0xa2, 0xfb }, /* null key */
+};
+
+/* @text: at least the first 24 base64 characters (whitespace removed). */
+static bool creds_header_known(const char *text, size_t len) {
+        _cleanup_free_ char *bin = NULL;
+        size_t size = 0;
+        bool known = false;
+
+        if (len < 24 || base64_decode(text, 24, &bin, &size) < 0 || size < 16)
+                return false;
+        for (size_t i = 0; i < ELEMENTSOF(creds_header_ids) && !known; i++)
+                known = memcmp(bin, creds_header_ids[i], 16) == 0;
+        explicit_bzero(bin, size);
+        return known;
+}
+
 int credential_looks_encrypted(const char *path) {
         _cleanup_close_ int fd = -1;
-        /* Small reads: a plaintext credential has a non-base64 byte ('.', '#', ' ') within its
-         * first few bytes, so the read stops before any value is reached. */
-        char buf[8];
-        bool any = false;
+        char buf[8], head[24];
+        size_t n_head = 0;
         int r = 1;
 
         fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
         if (fd < 0)
                 return -errno;
 
-        for (;;) {
+        /* Small reads: a plaintext credential has a non-base64 byte ('.', '#', ' ') within its
+         * first few bytes, so the read stops before any value is reached. */
+        while (n_head < sizeof head) {
                 ssize_t n = read(fd, buf, sizeof buf);
 
                 if (n < 0) {
                         r = -errno;
-                        break;
+                        goto done;
                 }
-                if (n == 0) {
-                        r = any ? 1 : 0;
+                if (n == 0)
                         break;
-                }
-                for (ssize_t i = 0; i < n; i++) {
-                        if (strchr(" \t\n", buf[i]) && buf[i] != '\0')
+                for (ssize_t i = 0; i < n && n_head < sizeof head; i++) {
+                        if (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\n')
                                 continue;
                         if (buf[i] == '\0' || !strchr(BASE64_CHARS, buf[i])) {
                                 r = 0;
                                 goto done;
                         }
-                        any = true;
+                        head[n_head++] = buf[i];
                 }
         }
+        r = creds_header_known(head, n_head);
 done:
         explicit_bzero(buf, sizeof buf);
+        explicit_bzero(head, sizeof head);
         return r;
 }
 
@@ -142,9 +182,10 @@ static int credential_file_new(const SearchDir *d, const char *name, bool classi
                 return -ENOMEM;
         }
 
-        if (d->encrypted)
+        f->plaintext = IN_SET_KIND(d->kind, DIR_PLAIN, DIR_SERVICE);
+        if (d->kind == DIR_ENCRYPTED)
                 f->encrypted = true;
-        else if (classify) {
+        else if (d->kind == DIR_SYSTEM && classify) {
                 /* Hypervisors (SMBIOS, fw_cfg) put ciphertext into the plain system credential
                  * directory, and an admin may drop it into /etc/credstore: look. */
                 r = credential_looks_encrypted(f->path);
@@ -307,16 +348,21 @@ static int decrypt(const CredentialFile *f, char **ret, size_t *ret_size) {
 }
 
 bool credential_data_looks_encrypted(const char *data, size_t size) {
-        bool any = false;
+        char head[24];
+        size_t n_head = 0;
+        bool r;
 
         for (size_t i = 0; i < size; i++) {
                 if (data[i] == ' ' || data[i] == '\t' || data[i] == '\n')
                         continue;
                 if (data[i] == '\0' || !strchr(BASE64_CHARS, data[i]))
                         return false;
-                any = true;
+                if (n_head < sizeof head)
+                        head[n_head++] = data[i];
         }
-        return any;
+        r = creds_header_known(head, n_head);
+        explicit_bzero(head, sizeof head);
+        return r;
 }
 
 int credential_read(const CredentialFile *f, char **ret_data, size_t *ret_size) {
@@ -335,7 +381,7 @@ int credential_read(const CredentialFile *f, char **ret_data, size_t *ret_size) 
                 return log_error_errno(r, "%s: cannot read %s: %m", f->name, f->path);
 
         /* Listed without classification: decide now, on the bytes already read. */
-        if (credential_data_looks_encrypted(data, size))
+        if (!f->plaintext && credential_data_looks_encrypted(data, size))
                 return decrypt(f, ret_data, ret_size);
         if (size > CREDENTIAL_SIZE_MAX)
                 return log_error_errno(EFBIG, "%s: larger than %u bytes, refusing.", f->name, CREDENTIAL_SIZE_MAX);
@@ -370,6 +416,7 @@ CredentialFile *credential_file_dup(const CredentialFile *f) {
         d->name = strdup(f->name);
         d->path = strdup(f->path);
         d->encrypted = f->encrypted;
+        d->plaintext = f->plaintext;
         if (!d->name || !d->path) {
                 credential_file_free(d);
                 return NULL;

@@ -33,6 +33,7 @@ typedef struct CredentialFile {
         char *name;             /* credential name, e.g. "iscsi.target.t1" */
         char *path;             /* absolute path of the file */
         bool encrypted;         /* holds systemd-creds ciphertext */
+        bool plaintext;         /* known to be plaintext: from a credstore, or decrypted by PID 1 */
 } CredentialFile;
 
 /** credential_file_free() - free @f; NULL is fine. */
@@ -64,10 +65,13 @@ int credential_find(const char *name, CredentialSearch search, CredentialFile **
  * credential_list() - all credentials whose name starts with @prefix
  * @prefix: e.g. "iscsi.target."
  * @search: which directories to search
- * @classify: look into files from plain directories to set ->encrypted
- *            (credential_looks_encrypted()); if false, ->encrypted is only
- *            set for encrypted directories, and credential_read() decides
- *            on the bytes it reads (one read instead of two)
+ * @classify: look into files among the system credentials (where
+ *            hypervisors put ciphertext and plaintext alike) to set
+ *            ->encrypted (credential_looks_encrypted()); if false,
+ *            credential_read() decides on the bytes it reads (one read
+ *            instead of two). Credstore files are plaintext and
+ *            *.encrypted files ciphertext by systemd's convention, whatever
+ *            their bytes; a unit's own $CREDENTIALS_DIRECTORY is plaintext.
  * @ret: array sorted by name, one entry per name (first match on the
  *       search path wins); free with credential_files_free()
  * @ret_n: number of entries
@@ -91,7 +95,7 @@ CredentialFile *credential_file_dup(const CredentialFile *f);
 
 /**
  * credential_data_looks_encrypted() - credential_looks_encrypted() on bytes in memory
- * Return: true if @data is non-empty base64 text (with blanks and newlines).
+ * Return: true if @data is base64 text starting with a systemd-creds header.
  */
 bool credential_data_looks_encrypted(const char *data, size_t size);
 
@@ -99,13 +103,15 @@ bool credential_data_looks_encrypted(const char *data, size_t size);
  * credential_looks_encrypted() - whether a file holds systemd-creds output
  * @path: file to look at
  *
- * "systemd-creds encrypt" writes base64 text; a plaintext credential of
- * ours always has a '.' or '=' surrounded by non-base64 bytes ("key =
- * value", a dotted key). The file is read only until the first byte
- * outside the base64 alphabet and whitespace, into a buffer that is wiped.
+ * "systemd-creds encrypt" writes base64 text whose first 16 decoded bytes
+ * name the sealing mode (systemd's CRED_AES256_GCM_BY_* ids). A plaintext
+ * credential of ours has a non-base64 byte ('.', ' ', '#') within its first
+ * bytes; a plaintext passphrase made of base64 characters does not start
+ * with a known id. At most the first 24 non-blank bytes are read, in small
+ * chunks, into buffers that are wiped.
  *
- * Return: 1 if every byte is base64 or whitespace (and there is at least
- * one), 0 if not, -errno if it cannot be read.
+ * Return: 1 if the file starts with a systemd-creds header, 0 if not,
+ * -errno if it cannot be read.
  */
 int credential_looks_encrypted(const char *path);
 

@@ -177,10 +177,19 @@ START_TEST(test_find_ciphertext_in_plain_dir)
         ck_assert(f->encrypted);
         credential_file_free(f);
 
+        /* a credstore is plaintext by systemd's convention, whatever its bytes */
         f = NULL;
         free(put(root, "root/etc/credstore", "iscsi.auth.t2", CIPHER));
         ck_assert_int_eq(credential_find("iscsi.auth.t2", CREDENTIAL_SEARCH_SYSTEM, &f), 1);
-        ck_assert(f->encrypted);
+        ck_assert(!f->encrypted);
+        ck_assert(f->plaintext);
+        credential_file_free(f);
+
+        /* a unit's own $CREDENTIALS_DIRECTORY: PID 1 decrypted it already */
+        f = NULL;
+        ck_assert_int_eq(credential_find("iscsi.auth.t1", CREDENTIAL_SEARCH_SERVICE, &f), 1);
+        ck_assert(!f->encrypted);
+        ck_assert(f->plaintext);
         credential_file_free(f);
 
         test_rm_rf_free(root);
@@ -504,8 +513,10 @@ static const struct {
 } looks[] = {
 #define C(s, e) { s, sizeof(s) - 1, e }
         C(CIPHER, 1),
-        C("QUJD", 1),
-        C("  QUJD\n\tRUZH==\n", 1),
+        C("  k6iUCUh0RJCQyvL8k8q1UyAA\n\tAAABAAAADAAAABAA==\n", 1),  /* header split by blanks */
+        C("QUJD", 0),                   /* base64 text, but no systemd-creds header: a passphrase */
+        C("  QUJD\n\tRUZH==\n", 0),
+        C("c2VjcmV0LXBhc3NwaHJhc2UtMTIzNDU2Nzg5MA==", 0),  /* "openssl rand -base64"-style passphrase */
         C(PLAIN, 0),
         C("node.session.auth.username = u\nnode.session.auth.password = p\n", 0),
         C("# comment\n", 0),
@@ -547,12 +558,12 @@ START_TEST(test_looks_encrypted_large)
                 big[i] = (i % 77 == 76) ? '\n' : "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"[i % 64];
         big[200000] = '\0';
         test_write_file(p, big);
-        ck_assert_int_eq(credential_looks_encrypted(p), 1);
+        ck_assert_int_eq(credential_looks_encrypted(p), 0);     /* no header */
 
-        /* one bad byte at the very end */
-        big[199999] = '.';
+        /* with a systemd-creds header: only the first 24 characters are looked at */
+        memcpy(big, "k6iUCUh0RJCQyvL8k8q1UyAA", 24);
         test_write_file(p, big);
-        ck_assert_int_eq(credential_looks_encrypted(p), 0);
+        ck_assert_int_eq(credential_looks_encrypted(p), 1);
         test_rm_rf_free(root);
 }
 END_TEST
