@@ -8,7 +8,10 @@
 #              at boot; secrets never at rest; clean shutdown order
 #   failures   a good target next to a wrong password, a wrong mutual
 #              password_in and a portal with nothing listening
-#   all        basic failures
+#   advanced   LUKS on the LUN (right and wrong passphrase), the initiator
+#              name per target and from iscsi.initiatorname (tgtd ACLs),
+#              node.session.scan manual/auto on two-LUN targets, LUN 300
+#   all        basic failures advanced
 #   demo       the shipped example (examples/iscsi.target.demo and
 #              iscsi.auth.demo.plain) from /etc/credstore(.encrypted);
 #              used by demo.sh
@@ -49,18 +52,18 @@ while [ $# -gt 0 ]; do
         --keep) keep=1; shift ;;
         --overlay) overlay=$2; shift 2 ;;
         -v|--verbose) verbose=1; shift ;;
-        -h|--help) sed -n "2,28p" "$0"; exit 0 ;;
+        -h|--help) sed -n "2,31p" "$0"; exit 0 ;;
         -*) die "unknown option $1" ;;
         *) scenarios+=("$1"); shift ;;
     esac
 done
-ALL_SCENARIOS="basic failures"
+ALL_SCENARIOS="basic failures advanced"
 [ "${#scenarios[@]}" -gt 0 ] || scenarios=(all)
 expanded=()
 for s in "${scenarios[@]}"; do
     case $s in
         all) read -r -a more <<<"$ALL_SCENARIOS"; expanded+=("${more[@]}") ;;
-        basic|failures|demo) expanded+=("$s") ;;
+        basic|failures|advanced|demo) expanded+=("$s") ;;
         *) die "unknown scenario '$s' (known: $ALL_SCENARIOS all)" ;;
     esac
 done
@@ -163,37 +166,80 @@ log "image ready in $(( $(date +%s) - t0 )) s: $BASE"
 # Filled by the scenario functions through the helpers below.
 reset_boot() {
     TGT_CONF="" CHECKS="" EXPECT=() SECRETS=() MOUNTED=() TCREDS=() ACREDS=() STORED=()
-    ALL_ALIASES=() LUNS=0
+    ALL_ALIASES=() LUNS=0 UNLOCKED=() PCREDS=() CREDSTORE_TARGETS=0
     declare -gA TOKEN=()
 }
 
-# lun TID IQN: a file-backed LUN holding an ext4 fs with hello.txt = a token
-lun() {
-    local tid=$1 iqn=$2 c=$RUNDIR/lun-content-$1 img
-    TOKEN[$tid]=vmtest-token-$tid-$(rand_str 12)
-    mkdir -p "$c"
-    printf '%s\n' "${TOKEN[$tid]}" >"$c/hello.txt"
-    printf 'LUN %s of %s\n' "$tid" "$iqn" >"$c/README"
-    img=$ROOT/var/lib/vmtest/lun$tid.img
+# lun_content KEY DIR WHAT: DIR gets hello.txt = TOKEN[KEY] (a fresh token)
+lun_content() {
+    TOKEN[$1]=vmtest-token-$1-$(rand_str 12)
+    mkdir -p "$2"
+    printf '%s\n' "${TOKEN[$1]}" >"$2/hello.txt"
+    printf '%s\n' "$3" >"$2/README"
+}
+# lun_image KEY: /var/lib/vmtest/lunKEY.img, an ext4 fs with hello.txt = TOKEN[KEY]
+lun_image() {
+    local c=$RUNDIR/lun-content-$1 img=$ROOT/var/lib/vmtest/lun$1.img
+    lun_content "$1" "$c" "LUN image $1"
     truncate -s 32M "$img"
-    mkfs.ext4 -q -F -L "lun$tid" -d "$c" "$img"
-    TGT_CONF+="target $tid $iqn /var/lib/vmtest/lun$tid.img"$'\n'
+    mkfs.ext4 -q -F -L "lun$1" -d "$c" "$img"
+    LUNS=$((LUNS + 1))
+}
+# lun TID IQN [INITIATOR]: target TID with LUN 1 = lun_image TID; only
+# INITIATOR may log in when given
+lun() {
+    lun_image "$1"
+    TGT_CONF+="target $1 $2 /var/lib/vmtest/lun$1.img${3:+ $3}"$'\n'
+}
+# extra_lun TID N: LUN N of target TID, token TOKEN[TID-N]
+extra_lun() {
+    lun_image "$1-$2"
+    TGT_CONF+="lun $1 $2 /var/lib/vmtest/lun$1-$2.img"$'\n'
+}
+# luks_lun TID IQN PASSPHRASE: target TID whose LUN 1 is a LUKS2 volume with
+# that passphrase holding an ext4 fs with hello.txt = TOKEN[TID].  Made by
+# target-setup.sh in the guest (the host kernel has no dm-crypt); the
+# passphrase reaches it through vmtest.tgt (SMBIOS), never the disk image.
+luks_lun() {
+    local c=/var/lib/vmtest/luks-content-$1
+    lun_content "$1" "$ROOT$c" "LUKS LUN $1 of $2"
+    truncate -s 40M "$ROOT/var/lib/vmtest/lun$1.img"
+    TGT_CONF+="luks /var/lib/vmtest/lun$1.img $3 $c"$'\n'
+    TGT_CONF+="target $1 $2 /var/lib/vmtest/lun$1.img"$'\n'
+    SECRETS+=("$3")
     LUNS=$((LUNS + 1))
 }
 account()  { TGT_CONF+="account $1 $2 $3"$'\n'; SECRETS+=("$3"); }
 outgoing() { TGT_CONF+="outgoing $1 $2 $3"$'\n'; SECRETS+=("$3"); }
 secret()   { TGT_CONF+="secret $1"$'\n'; SECRETS+=("$1"); }
-# target_cred ALIAS (text on stdin): plaintext iscsi.target.ALIAS via SMBIOS
+# target_cred ALIAS (text on stdin): plaintext iscsi.target.ALIAS via SMBIOS,
+# or in /etc/credstore when the scenario set CREDSTORE_TARGETS=1
 target_cred() {
     mkdir -p "$RUNDIR/creds"
     cat >"$RUNDIR/creds/iscsi.target.$1"
-    TCREDS+=("$1"); ALL_ALIASES+=("$1")
+    ALL_ALIASES+=("$1")
+    if [ "$CREDSTORE_TARGETS" = 1 ]; then
+        install -D -m 0644 "$RUNDIR/creds/iscsi.target.$1" "$ROOT/etc/credstore/iscsi.target.$1"
+    else
+        TCREDS+=("$1")
+    fi
 }
-# auth_cred NAME (text on stdin): iscsi.auth.NAME, encrypted with the host key
-auth_cred() {
+# secret_cred CREDNAME (text on stdin): encrypted with the host key
+secret_cred() {
     mkdir -p "$RUNDIR/secret"
-    (umask 077; cat >"$RUNDIR/secret/iscsi.auth.$1")
+    (umask 077; cat >"$RUNDIR/secret/$1")
     ACREDS+=("$1")
+}
+# auth_cred NAME (text on stdin): iscsi.auth.NAME
+auth_cred() { secret_cred "iscsi.auth.$1"; }
+# luks_cred ALIAS PASSPHRASE: iscsi.luks.ALIAS (with a trailing newline, which
+# the product drops)
+luks_cred() { secret_cred "iscsi.luks.$1" < <(printf '%s\n' "$2"); SECRETS+=("$2"); }
+# plain_cred CREDNAME (text on stdin): a plaintext system credential via SMBIOS
+plain_cred() {
+    mkdir -p "$RUNDIR/creds"
+    cat >"$RUNDIR/creds/$1"
+    PCREDS+=("$1")
 }
 check()  { CHECKS+="$*"$'\n'; }
 expect() { EXPECT+=("$@"); }
@@ -322,6 +368,158 @@ EOF
     mounted good /mnt/good
 }
 
+# Features beyond one static CHAP target, in one boot:
+# - LUKS on the LUN: luks = yes with the right passphrase in iscsi.luks.ALIAS
+#   (opened, mounted, closed at shutdown between unmount and logout) and with
+#   a wrong one (the unlock unit fails, the mount is not attempted);
+# - initiator identity: tgtd ACLs by initiator name; one target names its
+#   initiator, one gets it from the iscsi.initiatorname credential (which then
+#   applies to every other target too), one names an initiator tgtd refuses;
+# - node.session.scan: manual (default) attaches only the configured LUN of a
+#   two-LUN target, auto attaches both;
+# - LUN 300 (SAM flat-space addressing in the by-path name).
+scenario_advanced() {
+    local pwl pwok pwbad wrong pwalnum ini_a ini_b ini_x
+    # passphrases with bytes outside base64, and one without (see luksalnum)
+    pwl=$(rand_str 24) pwok=pass-$(rand_str 24).ok pwbad=pass-$(rand_str 24).bad
+    wrong=pass-$(rand_str 24).wrong pwalnum=$(rand_str 32)
+    ini_a=iqn.2024-01.org.example.vmtest:ini-a
+    ini_b=iqn.2024-01.org.example.vmtest:ini-b
+    ini_x=iqn.2024-01.org.example.vmtest:intruder
+    # the SMBIOS credentials would pass systemd's ~4 KiB: the (non-secret)
+    # target definitions go to /etc/credstore, the secrets stay in SMBIOS
+    CREDSTORE_TARGETS=1
+
+    luks_lun 1 "$IQN:luksok" "$pwok"; account 1 lucy "$pwl"
+    target_cred luksok <<EOF
+target = $IQN:luksok
+portal = $P4
+lun = 1
+luks = yes
+mount = /mnt/luksok
+fstype = ext4
+EOF
+    auth_cred luksok <<EOF
+node.session.auth.username = lucy
+node.session.auth.password = $pwl
+EOF
+    luks_cred luksok "$pwok"
+
+    luks_lun 2 "$IQN:luksbad" "$pwbad"
+    target_cred luksbad <<EOF
+target = $IQN:luksbad
+portal = $P4
+lun = 1
+luks = yes
+mount = /mnt/luksbad
+fstype = ext4
+EOF
+    luks_cred luksbad "$wrong"
+
+    # a passphrase of only base64 characters (what "openssl rand -base64" or
+    # a password generator gives): must be taken as the passphrase, not
+    # mistaken for ciphertext once PID 1 has decrypted it
+    luks_lun 8 "$IQN:luksalnum" "$pwalnum"
+    target_cred luksalnum <<EOF
+target = $IQN:luksalnum
+portal = $P4
+lun = 1
+luks = yes
+mount = /mnt/luksalnum
+fstype = ext4
+EOF
+    luks_cred luksalnum "$pwalnum"
+
+    lun 3 "$IQN:ini-a" "$ini_a"
+    target_cred inia <<EOF
+target = $IQN:ini-a
+portal = $P4
+lun = 1
+initiator = $ini_a
+mount = /mnt/inia
+EOF
+    # the same target over IPv6 (its own session) as an initiator tgtd refuses
+    target_cred intruder <<EOF
+target = $IQN:ini-a
+portal = $P6
+lun = 1
+initiator = $ini_x
+node.session.initial_login_retry_max = 1
+EOF
+
+    lun 4 "$IQN:ini-b" "$ini_b"
+    target_cred inib <<EOF
+target = $IQN:ini-b
+portal = $P4
+lun = 1
+mount = /mnt/inib
+EOF
+    plain_cred iscsi.initiatorname <<EOF
+InitiatorName=$ini_b
+EOF
+
+    lun 5 "$IQN:scan-manual"; extra_lun 5 2
+    target_cred scanman <<EOF
+target = $IQN:scan-manual
+portal = $P4
+lun = 2
+mount = /mnt/scanman
+EOF
+    lun 6 "$IQN:scan-auto"; extra_lun 6 2
+    target_cred scanauto <<EOF
+target = $IQN:scan-auto
+portal = $P4
+lun = 1
+node.session.scan = auto
+mount = /mnt/scanauto
+EOF
+
+    # device-timeout bounds the wait should the by-path name be wrong; systemd
+    # counts it from the start of the boot transaction, not from the login
+    lun 7 "$IQN:lun300"; extra_lun 7 300
+    target_cred lun300 <<EOF
+target = $IQN:lun300
+portal = $P4
+lun = 300
+mount = /mnt/lun300
+device-timeout = 60s
+EOF
+    secret "$wrong"
+
+    check wait_settled 150
+    check check_mounted luks-mount luksok /mnt/luksok "${TOKEN[1]}" isolated
+    check check_luks_open luks-open luksok /mnt/luksok
+    check check_luks_wrong luks-wrong-passphrase luksbad /mnt/luksbad "'does not open the LUKS volume'"
+    check check_luks_open luks-alnum-passphrase luksalnum /mnt/luksalnum
+    check check_mounted initiator-key-mount inia /mnt/inia "${TOKEN[3]}" isolated
+    check check_initiator initiator-key inia "$IQN:ini-a" "$ini_a"
+    check check_login_failed initiator-refused intruder "''" "'refused|not allowed|not found|authori'"
+    check check_mounted initiator-credential-mount inib /mnt/inib "${TOKEN[4]}" isolated
+    check check_initiator initiator-credential inib "$IQN:ini-b" "$ini_b"
+    check check_initiator initiator-credential-default scanman "$IQN:scan-manual" "$ini_b"
+    check check_mounted scan-manual-mount scanman /mnt/scanman "${TOKEN[5-2]}" isolated
+    check check_bypath scan-manual-only-lun "$IQN:scan-manual" 2 1
+    check check_mounted scan-auto-mount scanauto /mnt/scanauto "${TOKEN[6]}" isolated
+    check check_bypath scan-auto-all-luns "$IQN:scan-auto" "'1 2'" "''"
+    check check_bypath lun300-bypath "$IQN:lun300" 0x412c000000000000 "'1 300'"
+    check check_mounted lun300-mount lun300 /mnt/lun300 "${TOKEN[7-300]}" isolated
+    check check_boot_time boot-completes 150
+    check check_failed_units no-other-failed-units \
+        iscsi-creds-unlock@luksbad.service mnt-luksbad.mount iscsi-creds-login@intruder.service \
+        iscsi-creds-login@lun300.service mnt-lun300.mount \
+        iscsi-creds-unlock@luksalnum.service mnt-luksalnum.mount
+    check check_secrets secrets
+    expect luks-mount luks-open luks-wrong-passphrase luks-alnum-passphrase \
+           initiator-key-mount initiator-key initiator-refused \
+           initiator-credential-mount initiator-credential initiator-credential-default \
+           scan-manual-mount scan-manual-only-lun scan-auto-mount scan-auto-all-luns \
+           lun300-bypath lun300-mount boot-completes no-other-failed-units \
+           secrets-journal secrets-cmdline secrets-units secrets-nodedb
+    mounted luksok /mnt/luksok; mounted inia /mnt/inia; mounted inib /mnt/inib
+    mounted scanman /mnt/scanman; mounted scanauto /mnt/scanauto
+    UNLOCKED+=("luksok:/mnt/luksok")
+}
+
 # The shipped example, installed the way docs/credentials.md tells a user to:
 # the definition in /etc/credstore, the secrets encrypted for this host in
 # /etc/credstore.encrypted.  The guest's tgtd gets the account from the
@@ -344,7 +542,7 @@ scenario_demo() {
     ALL_ALIASES+=("$a")
     install -D -m 0644 "$tdef" "$ROOT/etc/credstore/iscsi.target.$a"
     auth_cred "$a" <"$aplain"
-    STORED+=("$a")
+    STORED+=("iscsi.auth.$a")
     check check_mounted demo-mount "$a" "$mnt" "${TOKEN[1]}"
     check show_demo "$a" "$mnt"
     check check_failed_units no-failed-units
@@ -425,15 +623,15 @@ make_key_and_encrypt() {
         export SYSTEMD_CREDENTIAL_SECRET=$d/credential.secret
         systemd-creds setup >/dev/null 2>&1
         for n in "$@"; do
-            systemd-creds encrypt --with-key=host --name="iscsi.auth.$n" \
-                "$d/secret/iscsi.auth.$n" "$d/enc/iscsi.auth.$n" 2>"$d/encrypt.err" ||
+            systemd-creds encrypt --with-key=host --name="$n" \
+                "$d/secret/$n" "$d/enc/$n" 2>"$d/encrypt.err" ||
                 { cat "$d/encrypt.err" >&2; exit 1; }
-            systemd-creds decrypt --name="iscsi.auth.$n" "$d/enc/iscsi.auth.$n" - 2>"$d/encrypt.err" |
-                cmp -s - "$d/secret/iscsi.auth.$n" || { echo "decrypt check failed for $n" >&2; exit 1; }
+            systemd-creds decrypt --name="$n" "$d/enc/$n" - 2>"$d/encrypt.err" |
+                cmp -s - "$d/secret/$n" || { echo "decrypt check failed for $n" >&2; exit 1; }
         done' _ "$RUNDIR" "${ACREDS[@]}"
     install -D -m 0400 "$RUNDIR/credential.secret" "$ROOT/var/lib/systemd/credential.secret"
     for n in "${STORED[@]}"; do
-        install -D -m 0600 "$RUNDIR/enc/iscsi.auth.$n" "$ROOT/etc/credstore.encrypted/iscsi.auth.$n"
+        install -D -m 0600 "$RUNDIR/enc/$n" "$ROOT/etc/credstore.encrypted/$n"
     done
 }
 
@@ -442,13 +640,21 @@ smbios_args() {  # prints one -smbios value list
     for n in "${TCREDS[@]}"; do
         v+=",value=io.systemd.credential.binary:iscsi.target.$n=$(base64 -w0 "$RUNDIR/creds/iscsi.target.$n")"
     done
+    for n in "${PCREDS[@]}"; do
+        v+=",value=io.systemd.credential.binary:$n=$(base64 -w0 "$RUNDIR/creds/$n")"
+    done
     for n in "${ACREDS[@]}"; do
         case " ${STORED[*]} " in *" $n "*) continue ;; esac
-        v+=",value=io.systemd.credential.binary:iscsi.auth.$n=$(base64 -w0 "$RUNDIR/enc/iscsi.auth.$n")"
+        v+=",value=io.systemd.credential.binary:$n=$(base64 -w0 "$RUNDIR/enc/$n")"
     done
-    v+=",value=io.systemd.credential.binary:vmtest.tgt=$(printf '%s' "$TGT_CONF" | base64 -w0)"
+    # compressed: the guest reads it with zcat -f
+    v+=",value=io.systemd.credential.binary:vmtest.tgt=$(printf '%s' "$TGT_CONF" | gzip -9n | base64 -w0)"
     printf '%s' "$v"
 }
+# Only about 4 KiB of SMBIOS type 11 strings arrive (qemu 7.2, systemd 252: at
+# 4.6 KB the last credential came truncated, "Failed to base64 decode credential
+# ..., ignoring: Broken pipe"; 3.9 KB worked).
+SMBIOS_MAX=3900
 
 # ---------------------------------------------------------------- host checks
 host_checks() {  # BOOT
@@ -463,13 +669,13 @@ host_checks() {  # BOOT
     n=$(grep -a -c -F -f "$sf" "$RUNDIR/disk.img" || true)
     m=$(jc -o export 2>/dev/null | grep -a -c -F -f "$sf" || true)
     if [ "$n" = 0 ] && [ "$m" = 0 ]; then
-        record "$b/secrets-disk" PASS "no CHAP secret (${#SECRETS[@]} scanned) in the raw 2 GiB disk image after shutdown nor in its decoded journal ($(jc 2>/dev/null | wc -l) entries)"
+        record "$b/secrets-disk" PASS "no secret (${#SECRETS[@]} scanned: CHAP secrets, LUKS passphrases) in the raw 2 GiB disk image after shutdown nor in its decoded journal ($(jc 2>/dev/null | wc -l) entries)"
     else
-        record "$b/secrets-disk" FAIL "CHAP secret found: $n matches in disk.img, $m in the decoded journal"
+        record "$b/secrets-disk" FAIL "secret found: $n matches in disk.img, $m in the decoded journal"
     fi
     n=$(grep -a -c -F -f "$sf" "$RUNDIR/serial.log" || true)
-    if [ "$n" = 0 ]; then record "$b/secrets-console" PASS "no CHAP secret on the serial console"
-    else record "$b/secrets-console" FAIL "$n console lines contain a CHAP secret"; fi
+    if [ "$n" = 0 ]; then record "$b/secrets-console" PASS "no secret on the serial console"
+    else record "$b/secrets-console" FAIL "$n console lines contain a secret"; fi
 
     # clean shutdown: order from the guest's persistent journal
     if ! jc -n1 >/dev/null 2>&1 || [ -z "$(jc -n1 2>/dev/null)" ]; then
@@ -494,6 +700,24 @@ host_checks() {  # BOOT
         fi
     done
     order+="< iscsid stop ${ti:-?}, network.target stop ${tn:-(never active)}"
+    # LUKS: unmount, then close the volume, then log out
+    local tu closed lorder="" lerrs=""
+    for m in "${UNLOCKED[@]}"; do
+        a=${m%%:*} mnt=${m#*:}
+        tm=$(stop_t "$(systemd-escape --path --suffix=mount "$mnt")")
+        tu=$(stop_t "iscsi-creds-unlock@$a.service")
+        tl=$(stop_t "iscsi-creds-login@$a.service")
+        closed=$(jc -o cat -u "iscsi-creds-unlock@$a.service" 2>/dev/null | grep -a -m1 "closed /dev/mapper/iscsi-$a" || true)
+        lorder+="[$a: umount ${tm:-?} < luks close ${tu:-?} < logout ${tl:-?} < iscsid stop ${ti:-?}; journal: ${closed:-no close message}] "
+        before "$tm" "$tu" || lerrs+="$mnt not unmounted before the LUKS volume of $a was closed; "
+        before "$tu" "$tl" || lerrs+="LUKS volume of $a not closed before its logout; "
+        before "$tl" "$ti" || lerrs+="logout of $a not before iscsid stop; "
+        [ -n "$closed" ] || lerrs+="no 'closed /dev/mapper/iscsi-$a' in the journal of iscsi-creds-unlock@$a.service; "
+    done
+    if [ "${#UNLOCKED[@]}" -gt 0 ]; then
+        if [ -z "$lerrs" ]; then record "$b/luks-shutdown-order" PASS "$lorder"
+        else record "$b/luks-shutdown-order" FAIL "$lerrs$lorder"; fi
+    fi
     # the logouts themselves must have worked: no failed ExecStop, and the
     # kernel dropped one disk per mounted target (sd_remove syncs its cache)
     # before iscsid went away
@@ -572,7 +796,11 @@ boot() {  # SCENARIO
     mkfs.ext4 -q -F -d "$ROOT" "$RUNDIR/disk.img"
     [ "$keep" = 1 ] || rm -rf "$ROOT"
 
-    log "=== $s: booting (limit $boot_timeout s)"
+    local smbios
+    smbios=$(smbios_args)
+    [ "${#smbios}" -le "$SMBIOS_MAX" ] ||
+        die "$s: the SMBIOS credentials take ${#smbios} bytes, more than systemd reads ($SMBIOS_MAX); put target definitions in /etc/credstore (CREDSTORE_TARGETS=1)"
+    log "=== $s: booting (limit $boot_timeout s; SMBIOS credentials ${#smbios} bytes)"
     log=$RUNDIR/serial.log
     : >"$log"
     t_start=$(date +%s)
@@ -581,7 +809,7 @@ boot() {  # SCENARIO
         -kernel "$RUNDIR/vmlinuz" -initrd "$RUNDIR/initrd" \
         -append "root=/dev/vda rw console=ttyS0 quiet" \
         -drive "file=$RUNDIR/disk.img,format=raw,if=virtio" \
-        -smbios "$(smbios_args)" </dev/null >"$RUNDIR/qemu.out" 2>&1 &
+        -smbios "$smbios" </dev/null >"$RUNDIR/qemu.out" 2>&1 &
     QEMU_PID=$!
     while kill -0 "$QEMU_PID" 2>/dev/null; do
         if [ -z "$t_off" ] && grep -q 'VMTEST POWEROFF' "$log"; then t_off=$(date +%s); fi

@@ -116,6 +116,87 @@ check_boot_bound() {
     fi
 }
 
+# wait_settled MAXSEC: wait until no job but ours is queued (a failed
+# required mount lets multi-user.target through while other logins, unlocks
+# and mounts still run)
+wait_settled() {
+    local n=0
+    for _ in $(seq "$1"); do
+        n=$(systemctl list-jobs --no-legend --no-pager 2>/dev/null |
+            awk '$1 ~ /^[0-9]+$/ && $2 != "vmtest-check.service"' | wc -l)
+        [ "$n" = 0 ] && break
+        sleep 1
+    done
+    echo "VMTEST TIME settled $(cut -d' ' -f1 /proc/uptime) ($n jobs left)"
+}
+
+# check_luks_open NAME ALIAS MOUNTPOINT: the LUKS volume on the LUN is open as
+# /dev/mapper/iscsi-ALIAS by the unlock unit, and that is what is mounted
+check_luks_open() {
+    local name=$1 alias=$2 mnt=$3 errs="" unlock map src backing typ msg
+    unlock=iscsi-creds-unlock@$alias.service map=/dev/mapper/iscsi-$alias
+    [ -b "$map" ] || errs+="$map does not exist; "
+    systemctl is-active -q "$unlock" || errs+="$unlock is $(systemctl is-active "$unlock"); "
+    src=$(findmnt -n -o SOURCE "$mnt" 2>/dev/null)
+    [ "$src" = "$map" ] || errs+="$mnt is mounted from '${src:-nothing}', not $map; "
+    typ=$(cryptsetup status "iscsi-$alias" 2>/dev/null | sed -n 's/^ *type: *//p')
+    backing=$(cryptsetup status "iscsi-$alias" 2>/dev/null | sed -n 's/^ *device: *//p')
+    [ "$typ" = LUKS2 ] || errs+="cryptsetup status iscsi-$alias: type '${typ:-?}'; "
+    msg=$(journalctl -b -q -o cat --no-pager -u "$unlock" | grep -m1 'opened the LUKS volume')
+    [ -n "$msg" ] || errs+="no 'opened the LUKS volume' in the journal of $unlock; "
+    if [ -n "$errs" ]; then
+        errs+="its first error: $(journalctl -b -q -o cat --no-pager -p err _SYSTEMD_UNIT="$unlock" | head -n1)"
+    fi
+    verdict "$name" "$errs" "$map ($typ on $backing) mounted at $mnt, $unlock active: $msg"
+}
+
+# check_luks_wrong NAME ALIAS MOUNTPOINT REGEX: the unlock unit failed with a
+# message matching REGEX, the login itself worked, the mount was not tried
+check_luks_wrong() {
+    local name=$1 alias=$2 mnt=$3 re=$4 errs="" unlock munit msg mj
+    unlock=iscsi-creds-unlock@$alias.service munit=$(mount_unit "$mnt")
+    [ "$(systemctl is-active "$unlock")" = failed ] ||
+        errs+="$unlock is $(systemctl is-active "$unlock"), expected failed; "
+    msg=$(journalctl -b -q -o cat --no-pager -u "$unlock" | grep -iE -m1 "$re")
+    [ -n "$msg" ] || errs+="journal of $unlock has no line matching /$re/; "
+    [ ! -e "/dev/mapper/iscsi-$alias" ] || errs+="/dev/mapper/iscsi-$alias exists; "
+    systemctl is-active -q "$(login_unit "$alias")" ||
+        errs+="$(login_unit "$alias") is $(systemctl is-active "$(login_unit "$alias")") (the login should work); "
+    if findmnt -n "$mnt" >/dev/null; then errs+="$mnt is mounted; "; fi
+    mj=$(journalctl -b -q -o cat --no-pager -u "$munit" | tr '\n' ' ')
+    case $mj in *Mounting*) errs+="$munit was attempted: $mj; " ;; esac
+    verdict "$name" "$errs" "$unlock failed: $msg | $munit not attempted ($(systemctl is-active "$munit"); journal: ${mj:-nothing})"
+}
+
+# check_initiator NAME ALIAS TARGET INITIATOR: the session to TARGET uses
+# INITIATOR, as seen by the initiator and by tgtd
+check_initiator() {
+    local name=$1 alias=$2 target=$3 ini=$4 errs="" mine theirs tid
+    systemctl is-active -q "$(login_unit "$alias")" ||
+        errs+="$(login_unit "$alias") is $(systemctl is-active "$(login_unit "$alias")"); "
+    mine=$(iscsiadm -m session -P 3 2>/dev/null | awk -v t="$target" '
+        /^Target: / { on = ($2 == t) } on && /Iface Initiatorname:/ { print $3; exit }')
+    [ "$mine" = "$ini" ] || errs+="iscsiadm -m session -P 3: Iface Initiatorname '${mine:-?}' for $target; "
+    tid=$(tgtadm --lld iscsi --op show --mode target | sed -n "s/^Target \([0-9]*\): $target\$/\1/p")
+    theirs=$(tgtadm --lld iscsi --op show --mode target | awk -v t="$target" '
+        /^Target [0-9]+: / { on = ($3 == t) } on && /Initiator: / { print $2 }' | paste -sd' ')
+    [ "$theirs" = "$ini" ] || errs+="tgtd target $tid sees initiator(s) '${theirs:-none}'; "
+    verdict "$name" "$errs" "iscsiadm: Iface Initiatorname: $mine; tgtadm target $tid ($target): Initiator: $theirs"
+}
+
+# check_bypath NAME TARGET LUNS-PRESENT LUNS-ABSENT: which by-path links of
+# TARGET (on 127.0.0.1:3260) exist; LUNS are space-separated lun-... suffixes
+check_bypath() {
+    local name=$1 target=$2 yes=$3 no=$4 errs="" l p all
+    p=/dev/disk/by-path/ip-127.0.0.1:3260-iscsi-$target
+    for l in $yes; do [ -e "$p-lun-$l" ] || errs+="no $p-lun-$l; "; done
+    for l in $no; do [ ! -e "$p-lun-$l" ] || errs+="$p-lun-$l exists; "; done
+    all=$(cd /dev/disk/by-path && for f in *"-iscsi-$target-lun-"*; do
+              [ -e "$f" ] && printf '%s->%s ' "${f##*-iscsi-"$target"-}" "$(basename "$(readlink "$f")")"
+          done)
+    verdict "$name" "$errs" "by-path links of $target: ${all:-none}"
+}
+
 # check_failed_units NAME UNIT...: no failed units other than the ones listed
 check_failed_units() {
     local name=$1 u bad=""; shift
@@ -129,13 +210,13 @@ check_failed_units() {
 check_secrets() {
     local p=$1 sf=/run/vmtest/secrets n seen
     mkdir -p /run/vmtest
-    awk '$1 == "account" || $1 == "outgoing" { print $4 } $1 == "secret" { print $2 }' \
-        "$CREDENTIALS_DIRECTORY/vmtest.tgt" >"$sf"
+    awk '$1 == "account" || $1 == "outgoing" { print $4 } $1 == "secret" { print $2 } $1 == "luks" { print $3 }' \
+        <(zcat -f "$CREDENTIALS_DIRECTORY/vmtest.tgt") >"$sf"
     if [ ! -s "$sf" ]; then result "$p-journal" FAIL "no secrets known to scan for"; return; fi
 
     n=$(journalctl -b -o export --no-pager 2>/dev/null | grep -a -c -F -f "$sf")
-    verdict "$p-journal" "$([ "$n" = 0 ] || echo "$n journal lines contain a CHAP secret")" \
-        "no CHAP secret in the journal ($(journalctl -b -q --no-pager | wc -l) entries)"
+    verdict "$p-journal" "$([ "$n" = 0 ] || echo "$n journal lines contain a secret")" \
+        "no secret in the journal ($(journalctl -b -q --no-pager | wc -l) entries)"
 
     systemctl stop vmtest-sampler.service
     seen=$(grep -c -E 'iscsi' /run/vmtest/cmdlines 2>/dev/null)
@@ -143,18 +224,18 @@ check_secrets() {
     if [ ! -s /run/vmtest/cmdlines ] || [ "${seen:-0}" = 0 ]; then
         result "$p-cmdline" FAIL "sampler saw no iscsi command line (sampler broken?)"
     else
-        verdict "$p-cmdline" "$([ "$n" = 0 ] || echo "$n sampled command lines contain a CHAP secret")" \
-            "no CHAP secret in $(wc -l </run/vmtest/cmdlines) distinct command lines ($seen mention iscsi)"
+        verdict "$p-cmdline" "$([ "$n" = 0 ] || echo "$n sampled command lines contain a secret")" \
+            "no secret in $(wc -l </run/vmtest/cmdlines) distinct command lines ($seen mention iscsi)"
     fi
 
     n=$(grep -r -a -l -F -f "$sf" /run/systemd/generator /run/systemd/generator.early \
             /run/systemd/generator.late /run/systemd/system /etc/systemd 2>/dev/null | wc -l)
-    verdict "$p-units" "$([ "$n" = 0 ] || echo "$n generated/unit files contain a CHAP secret")" \
-        "no CHAP secret in /run/systemd/generator*, /run/systemd/system, /etc/systemd"
+    verdict "$p-units" "$([ "$n" = 0 ] || echo "$n generated/unit files contain a secret")" \
+        "no secret in /run/systemd/generator*, /run/systemd/system, /etc/systemd"
 
     n=$(grep -r -a -l -F -f "$sf" /etc/iscsi /var/lib/iscsi 2>/dev/null | wc -l)
-    verdict "$p-nodedb" "$([ "$n" = 0 ] || echo "$n files in /etc/iscsi or /var/lib/iscsi contain a CHAP secret")" \
-        "no CHAP secret in the persistent node DB"
+    verdict "$p-nodedb" "$([ "$n" = 0 ] || echo "$n files in /etc/iscsi or /var/lib/iscsi contain a secret")" \
+        "no secret in the persistent node DB"
 }
 
 # show_demo ALIAS MOUNTPOINT: what a user wants to see, for demo.sh
@@ -211,6 +292,8 @@ diagnostics() {
     lsblk -o NAME,SIZE,TYPE,TRAN,MOUNTPOINT 2>&1 || true
     dmesg | grep -i -E 'scsi|sd[a-z]|iscsi|connection' | tail -n 20 || true
     for f in /dev/disk/by-path/*iscsi*; do [ -e "$f" ] && echo "$f -> $(readlink "$f")"; done
+    ls -l /dev/mapper 2>&1 || true
+    tgtadm --lld iscsi --op show --mode target 2>&1 | grep -E '^Target|Initiator:|^ +LUN: |ACL|^ +(ALL|iqn)' || true
     echo "===== VMTEST DIAG end"
 }
 
