@@ -280,18 +280,38 @@ oom:
 static int read_file_bounded(const char *path, size_t max, char **ret, size_t *ret_size) {
         _cleanup_close_ int fd = -1;
         _cleanup_erase_free_ char *buf = NULL;
-        size_t size = 0;
+        size_t size = 0, allocated = 4096;
 
         fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
         if (fd < 0)
                 return -errno;
 
-        buf = malloc(max + 1);
+        /* Start small and grow: credentials are small text, and a buffer of the full limit
+         * (1 MiB) per credential made the generator spend its time in the allocator. */
+        if (allocated > max + 1)
+                allocated = max + 1;
+        buf = malloc(allocated + 1);
         if (!buf)
                 return -ENOMEM;
-        for (;;) {
-                ssize_t n = read(fd, buf + size, max + 1 - size);
 
+        for (;;) {
+                ssize_t n;
+
+                if (size == allocated) {
+                        size_t grown = allocated * 2 > max + 1 ? max + 1 : allocated * 2;
+                        char *b;
+
+                        if (grown <= allocated)
+                                return -EFBIG;
+                        b = malloc(grown + 1);
+                        if (!b)
+                                return -ENOMEM;
+                        memcpy(b, buf, size);
+                        erase_and_free(buf);
+                        buf = b;
+                        allocated = grown;
+                }
+                n = read(fd, buf + size, allocated - size);
                 if (n < 0)
                         return -errno;
                 if (n == 0)

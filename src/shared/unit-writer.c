@@ -116,22 +116,27 @@ int unit_file_close(UnitFile *u) {
 
 int unit_add_dependency_link(const char *dir, const char *dependent, const char *type, const char *unit,
                              const char *target_path) {
-        char path[PATH_MAX], existing[PATH_MAX];
+        char path[PATH_MAX], parent[PATH_MAX], existing[PATH_MAX];
         ssize_t n;
         int r;
 
-        if ((size_t) snprintf(path, sizeof path, "%s/%s.%s", dir, dependent, type) >= sizeof path)
-                return -ENAMETOOLONG;
-        r = mkdir_if_missing(path);
-        if (r < 0)
-                return r;
-        if ((size_t) snprintf(path, sizeof path, "%s/%s.%s/%s", dir, dependent, type, unit) >= sizeof path)
+        if ((size_t) snprintf(parent, sizeof parent, "%s/%s.%s", dir, dependent, type) >= sizeof parent ||
+            (size_t) snprintf(path, sizeof path, "%s/%s", parent, unit) >= sizeof path)
                 return -ENAMETOOLONG;
 
-        if (symlink(target_path, path) >= 0)
+        /* The .wants/.requires directory is shared by all targets: link first, and make the
+         * directory only when it is missing (one mkdir per directory, not per target). */
+        r = symlink(target_path, path) >= 0 ? 0 : -errno;
+        if (r == -ENOENT) {
+                r = mkdir_if_missing(parent);
+                if (r < 0)
+                        return r;
+                r = symlink(target_path, path) >= 0 ? 0 : -errno;
+        }
+        if (r == 0)
                 return 0;
-        if (errno != EEXIST)
-                return -errno;
+        if (r != -EEXIST)
+                return r;
 
         /* The same link twice is fine; a different one is a conflict. */
         n = readlink(path, existing, sizeof existing - 1);
