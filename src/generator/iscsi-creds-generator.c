@@ -48,6 +48,30 @@ static int write_credential_line(FILE *f, const CredentialFile *c) {
         return 0;
 }
 
+/* Finish the credentials drop-in @u of instance @unit of @template_path: a
+ * LoadCredential(Encrypted)= line per credential (NULL entries skipped),
+ * then the link from iscsi-creds.target. */
+static int finish_instance(const char *dest, const Target *t, UnitFile *u, const char *unit,
+                           const char *template_path, const CredentialFile *const *creds, size_t n) {
+        int r = 0;
+
+        for (size_t i = 0; i < n && r >= 0; i++)
+                if (creds[i])
+                        r = write_credential_line(u->f, creds[i]);
+        if (r < 0) {
+                unit_file_discard(u);
+                return log_error_errno(r, "%s: cannot use a credential path in a unit file.", t->credential);
+        }
+        r = unit_file_close(u);
+        if (r < 0)
+                return log_error_errno(r, "%s: failed to write drop-in for %s: %m", t->credential, unit);
+
+        r = unit_add_dependency_link(dest, "iscsi-creds.target", "wants", unit, template_path);
+        if (r < 0)
+                return log_error_errno(r, "%s: failed to hook %s into iscsi-creds.target: %m", t->credential, unit);
+        return 0;
+}
+
 static int write_login_dropin(const char *dest, const Target *t, const CredentialFile *target_file,
                               const CredentialFile *auth_file, const CredentialFile *initiator_file) {
         _cleanup_free_ char *unit = NULL, *source = NULL;
@@ -72,25 +96,11 @@ static int write_login_dropin(const char *dest, const Target *t, const Credentia
         if (t->multipath)
                 fprintf(u->f, "[Unit]\nWants=multipathd.service\nAfter=multipathd.service\n\n");
         fprintf(u->f, "[Service]\n");
-        r = write_credential_line(u->f, target_file);
-        if (r >= 0 && auth_file)
-                r = write_credential_line(u->f, auth_file);
         /* The host-wide initiator name, unless the target names its own. */
-        if (r >= 0 && initiator_file && !t->initiator)
-                r = write_credential_line(u->f, initiator_file);
-        if (r < 0) {
-                unit_file_discard(u);
-                return log_error_errno(r, "%s: cannot use a credential path in a unit file.", t->credential);
-        }
-        r = unit_file_close(u);
-        if (r < 0)
-                return log_error_errno(r, "%s: failed to write drop-in for %s: %m", t->credential, unit);
-
-        r = unit_add_dependency_link(dest, "iscsi-creds.target", "wants", unit,
-                                     ISCSI_CREDS_UNIT_DIR "/iscsi-creds-login@.service");
-        if (r < 0)
-                return log_error_errno(r, "%s: failed to hook %s into iscsi-creds.target: %m", t->credential, unit);
-        return 0;
+        return finish_instance(dest, t, u, unit, ISCSI_CREDS_UNIT_DIR "/iscsi-creds-login@.service",
+                               (const CredentialFile *const[]) { target_file, auth_file,
+                                                                 t->initiator ? NULL : initiator_file },
+                               3);
 }
 
 /* LUKS on the LUN: the unlock instance gets the target definition and the
@@ -120,22 +130,8 @@ static int write_unlock_dropin(const char *dest, const Target *t, const Credenti
         if (r < 0)
                 return log_error_errno(r, "%s: failed to create drop-in for %s: %m", t->credential, unit);
         fprintf(u->f, "# Source: %s\n\n[Unit]\nBindsTo=%s\nAfter=%s\n\n[Service]\n", source, device, device);
-        r = write_credential_line(u->f, target_file);
-        if (r >= 0)
-                r = write_credential_line(u->f, luks_file);
-        if (r < 0) {
-                unit_file_discard(u);
-                return log_error_errno(r, "%s: cannot use a credential path in a unit file.", t->credential);
-        }
-        r = unit_file_close(u);
-        if (r < 0)
-                return log_error_errno(r, "%s: failed to write drop-in for %s: %m", t->credential, unit);
-
-        r = unit_add_dependency_link(dest, "iscsi-creds.target", "wants", unit,
-                                     ISCSI_CREDS_UNIT_DIR "/iscsi-creds-unlock@.service");
-        if (r < 0)
-                return log_error_errno(r, "%s: failed to hook %s into iscsi-creds.target: %m", t->credential, unit);
-        return 0;
+        return finish_instance(dest, t, u, unit, ISCSI_CREDS_UNIT_DIR "/iscsi-creds-unlock@.service",
+                               (const CredentialFile *const[]) { target_file, luks_file }, 2);
 }
 
 static int write_device_timeout(const char *dest, const Target *t, const char *what) {
