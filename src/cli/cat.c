@@ -151,19 +151,12 @@ static int load_named(char **aliases, Target ***ret, size_t *ret_n) {
                 return log_oom();
         for (char **a = aliases; *a; a++) {
                 _cleanup_(credential_file_freep) CredentialFile *f = NULL;
-                _cleanup_free_ char *name = NULL;
                 int k;
 
-                if (!alias_is_valid(*a)) {
-                        r = log_error_errno(EINVAL, "Invalid alias \"%s\".", *a);
-                        continue;
-                }
-                if (asprintf(&name, TARGET_CREDENTIAL_PREFIX "%s", *a) < 0)
-                        return log_oom();
-                k = credential_find(name, CREDENTIAL_SEARCH_SYSTEM, &f);
-                if (k == 0)
-                        k = log_error_errno(ENOENT, "Credential %s not found.", name);
-                else if (k > 0)
+                k = find_target_credential(*a, &f);
+                if (k == -ENOMEM)
+                        return k;
+                if (k >= 0)
                         k = load_target(f, &targets[n]);
                 if (k < 0) {
                         if (r == 0)

@@ -350,21 +350,15 @@ static int list_targets(char **aliases, CredentialFile ***ret, size_t *ret_n) {
         if (!files)
                 return log_oom();
         for (size_t i = 0; i < want; i++) {
-                _cleanup_free_ char *name = NULL;
-                int k;
+                int k = find_target_credential(aliases[i], &files[n]);
 
-                if (!alias_is_valid(aliases[i])) {
-                        r = log_error_errno(EINVAL, "Invalid alias \"%s\".", aliases[i]);
-                        continue;
-                }
-                if (asprintf(&name, TARGET_CREDENTIAL_PREFIX "%s", aliases[i]) < 0) {
+                if (k == -ENOMEM) {
                         credential_files_free(files, n);
-                        return log_oom();
+                        return k;
                 }
-                k = credential_find(name, CREDENTIAL_SEARCH_SYSTEM, &files[n]);
-                if (k == 0)
-                        r = log_error_errno(ENOENT, "Credential %s not found.", name);
-                else if (k > 0)
+                if (k < 0)
+                        r = k;
+                else
                         n++;
         }
         *ret = files;

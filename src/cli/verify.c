@@ -67,14 +67,9 @@ int verb_verify(char **aliases) {
         if (aliases && aliases[0]) {
                 for (char **a = aliases; *a; a++) {
                         _cleanup_(credential_file_freep) CredentialFile *f = NULL;
-                        _cleanup_free_ char *name = NULL;
 
-                        if (asprintf(&name, TARGET_CREDENTIAL_PREFIX "%s", *a) < 0)
-                                return log_oom();
-                        k = credential_find(name, CREDENTIAL_SEARCH_SYSTEM, &f);
-                        if (k == 0)
-                                k = log_error_errno(ENOENT, "Credential %s not found.", name);
-                        else if (k > 0)
+                        k = find_target_credential(*a, &f);
+                        if (k >= 0)
                                 k = verify_one(f);
                         if (k < 0 && r == 0)
                                 r = k;

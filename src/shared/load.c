@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "keyvalue.h"
@@ -11,6 +12,23 @@
 
 const char *alias_from_credential_name(const char *name) {
         return startswith(name, TARGET_CREDENTIAL_PREFIX);
+}
+
+int find_target_credential(const char *alias, CredentialFile **ret) {
+        _cleanup_free_ char *name = NULL;
+        int r;
+
+        if (!alias_is_valid(alias))
+                return log_error_errno(EINVAL, "Invalid alias \"%s\": 1-64 characters of [A-Za-z0-9_-], not "
+                                       "starting with '-'.", alias);
+        if (asprintf(&name, TARGET_CREDENTIAL_PREFIX "%s", alias) < 0)
+                return log_oom();
+        r = credential_find(name, CREDENTIAL_SEARCH_SYSTEM, ret);
+        if (r < 0)
+                return log_oom();
+        if (r == 0)
+                return log_error_errno(ENOENT, "Credential %s not found.", name);
+        return 0;
 }
 
 static int load_keyvalues(const CredentialFile *f, bool secret, KeyValueList *ret) {

@@ -18,6 +18,16 @@
 const char *alias_from_credential_name(const char *name);
 
 /**
+ * find_target_credential() - "iscsi.target.ALIAS" on the generator's search path
+ * @alias: target alias as given by the admin
+ * @ret: the file; free with credential_file_free()
+ *
+ * Return: 0; -EINVAL for an invalid alias, -ENOENT if there is no such
+ * credential (both logged); -ENOMEM.
+ */
+int find_target_credential(const char *alias, CredentialFile **ret);
+
+/**
  * load_target() - read, parse and validate one target definition
  * @f: an "iscsi.target.ALIAS" credential file
  * @ret: the target; free with target_free()
