@@ -37,7 +37,7 @@ static const ExitMap exit_map[] = {
 static int report(const Target *t, const char *action, int status, bool mutual) {
         if (streq(action, "discovery") && (status == 24 || (status == 19 && mutual)))
                 return log_internal(LOG_ERR, EACCES, MESSAGE_ID_AUTH_FAILED,
-                                    "%s: discovery at %s:%u failed: authentication failed: the target rejected the "
+                                    "%s: SendTargets discovery at %s:%u failed: authentication failed: the target rejected the "
                                     "discovery CHAP credentials (check discovery.sendtargets.auth.username/password%s) "
                                     "(iscsiadm exit status %d).", t->alias, t->portal.address, t->portal.port,
                                     mutual ? ", username_in/password_in" : "", status);
@@ -102,6 +102,23 @@ int iscsiadm_login(const Target *t, bool mutual) {
                              portal_tpgt, status == 15 ? " (session already existed)" : "");
                 return 0;
         }
+        return report(t, "login", status, mutual);
+}
+
+int iscsiadm_login_all_portals(const Target *t, bool mutual, int *ret_status) {
+        int status, r;
+
+        char *argv[] = { (char *) ISCSIADM_PATH, (char *) "-m", (char *) "node", (char *) "-T", t->name,
+                         (char *) "-I", t->iface, (char *) "--login", NULL };
+
+        r = run(t, "login", argv, &status);
+        if (r < 0)
+                return r;
+        *ret_status = status;
+        return status == 0 || status == 15 ? 0 : -EIO;
+}
+
+int iscsiadm_report_login(const Target *t, int status, bool mutual) {
         return report(t, "login", status, mutual);
 }
 

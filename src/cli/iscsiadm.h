@@ -36,6 +36,29 @@
 int iscsiadm_login(const Target *t, bool mutual);
 
 /**
+ * iscsiadm_login_all_portals() - "iscsiadm -m node -T NAME -I IFACE --login"
+ * @t: target whose node records (one per portal) have been written
+ * @mutual: mutual CHAP is configured
+ * @ret_status: iscsiadm's exit status
+ *
+ * iscsiadm sends the logins of all the target's records to iscsid at once
+ * and waits for them together: a dead portal costs its timeout once, not
+ * on top of the others. Nothing is logged here: some portals may have
+ * logged in even when the status says otherwise; the caller counts the
+ * sessions and reports with iscsiadm_report_login().
+ *
+ * Return: 0 if iscsiadm reported success (0 or 15), -EIO if not,
+ * -ETIMEDOUT or -errno if it could not be run.
+ */
+int iscsiadm_login_all_portals(const Target *t, bool mutual, int *ret_status);
+
+/**
+ * iscsiadm_report_login() - log a failed login's status as iscsiadm_login() does
+ * Return: the mapped -errno (see iscsiadm_login()).
+ */
+int iscsiadm_report_login(const Target *t, int status, bool mutual);
+
+/**
  * iscsiadm_discover() - "iscsiadm -m discoverydb -t sendtargets -p ADDR:PORT --discover"
  * @t: target whose discovery record (for @t->portal) has been written
  * @mutual: mutual CHAP is configured for discovery

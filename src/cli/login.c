@@ -154,7 +154,8 @@ static int apply_initiator_credential(Target *t) {
 }
 
 /* Write, check and log in one portal's node record. */
-static int login_portal(const Target *t, const ChapSecrets *secrets, const char *transport) {
+/* Write one path's node record and check it through libopeniscsiusr. */
+static int prepare_portal(const Target *t, const ChapSecrets *secrets, const char *transport) {
         _cleanup_erase_free_ char *record = NULL;
         int r;
 
@@ -179,8 +180,63 @@ static int login_portal(const Target *t, const ChapSecrets *secrets, const char 
                 return log_error_errno(r, "%s: cannot check the node record: %m", t->credential);
         log_info("%s: node record written to the private node DB and read back through libopeniscsiusr.",
                  t->credential);
+        return 0;
+}
 
-        return iscsiadm_login(t, chap_secrets_mutual(secrets));
+/* Several paths: one iscsiadm per target name logs in all its portals at
+ * once, then the sessions tell which portals answered. */
+static int login_many(const Target *t, const NodeRef *paths, size_t n_paths, const bool *prepared,
+                      bool *logged_in, bool mutual) {
+        int first_error = 0;
+
+        for (size_t i = 0; i < n_paths; i++) {
+                Target path = *t;
+                size_t n_sessions = 0;
+                int status = 0, k;
+                bool seen = false;
+
+                if (!prepared[i])
+                        continue;
+                for (size_t j = 0; j < i && !seen; j++)
+                        seen = prepared[j] && streq(paths[j].name, paths[i].name);
+                if (seen)
+                        continue;       /* this target name was logged in with an earlier path */
+
+                path.name = (char *) paths[i].name;
+                path.portal = paths[i].portal;
+                path.tpgt = paths[i].tpgt;
+                k = iscsiadm_login_all_portals(&path, mutual, &status);
+
+                for (size_t j = i; j < n_paths; j++) {
+                        Target p = *t;
+                        uint32_t sid;
+
+                        if (!prepared[j] || !streq(paths[j].name, paths[i].name))
+                                continue;
+                        p.name = (char *) paths[j].name;
+                        p.portal = paths[j].portal;
+                        p.tpgt = paths[j].tpgt;
+                        if (node_db_find_session(&p, &sid) > 0) {
+                                logged_in[j] = true;
+                                n_sessions++;
+                                log_internal(LOG_INFO, 0, MESSAGE_ID_LOGGED_IN, "%s: logged in to %s at %s:%u,%u.",
+                                             t->alias, p.name, p.portal.address, p.portal.port, p.tpgt);
+                        } else
+                                log_warning("%s: portal %s:%u of %s did not log in.", t->credential,
+                                            p.portal.address, p.portal.port, p.name);
+                }
+
+                if (k == -EIO && n_sessions == 0)
+                        k = iscsiadm_report_login(&path, status, mutual);
+                else if (k == -EIO) {
+                        log_warning("%s: not every portal of %s answered (iscsiadm exit status %d).", t->credential,
+                                    path.name, status);
+                        k = 0;
+                }
+                if (k < 0 && first_error == 0)
+                        first_error = k;
+        }
+        return first_error;
 }
 
 /* Log out every portal's session; returns the first error, having tried all. */
@@ -280,7 +336,7 @@ int verb_login(const char *alias) {
         _cleanup_(credential_file_freep) CredentialFile *auth = NULL;
         _cleanup_free_ char *transport = NULL;
         _cleanup_free_ NodeRef *paths = NULL;
-        _cleanup_free_ bool *logged_in = NULL;
+        _cleanup_free_ bool *logged_in = NULL, *prepared = NULL;
         size_t n_ok = 0, n_paths = 0;
         int r, first_error = 0;
 
@@ -330,7 +386,8 @@ int verb_login(const char *alias) {
         /* One session per path. With several (multipath, discovery), the target is up as long as
          * one answers: a dead portal at boot must not fail it. */
         logged_in = calloc(n_paths, sizeof(bool));
-        if (!logged_in)
+        prepared = calloc(n_paths, sizeof(bool));
+        if (!logged_in || !prepared)
                 return log_oom();
         for (size_t i = 0; i < n_paths; i++) {
                 Target path = *t;       /* shallow: shares the strings of @t */
@@ -338,22 +395,45 @@ int verb_login(const char *alias) {
                 path.name = paths[i].name;
                 path.portal = paths[i].portal;
                 path.tpgt = paths[i].tpgt;
-                r = login_portal(&path, secrets, transport);
+                r = prepare_portal(&path, secrets, transport);
                 if (r < 0) {
                         if (first_error == 0)
                                 first_error = r;
-                        if (n_paths > 1)
-                                log_warning("%s: portal %s:%u failed, %zu portal(s) left to try.", t->credential,
-                                            path.portal.address, path.portal.port, n_paths - i - 1);
                         continue;
                 }
-                logged_in[i] = true;
+                prepared[i] = true;
+        }
+
+        if (n_paths == 1 && prepared[0]) {
+                Target path = *t;
+
+                path.name = paths[0].name;
+                path.portal = paths[0].portal;
+                path.tpgt = paths[0].tpgt;
+                r = iscsiadm_login(&path, chap_secrets_mutual(secrets));
+                if (r < 0 && first_error == 0)
+                        first_error = r;
+                logged_in[0] = r >= 0;
+        } else if (n_paths > 1) {
+                r = login_many(t, paths, n_paths, prepared, logged_in, chap_secrets_mutual(secrets));
+                if (r < 0 && first_error == 0)
+                        first_error = r;
+        }
+
+        for (size_t i = 0; i < n_paths; i++) {
+                Target path = *t;
+
+                if (!logged_in[i])
+                        continue;
                 n_ok++;
+                path.name = paths[i].name;
+                path.portal = paths[i].portal;
+                path.tpgt = paths[i].tpgt;
                 /* Not fatal: logout falls back to the credentials. */
                 (void) save_session_target(&path, i);
         }
         if (n_ok == 0)
-                return first_error;
+                return first_error < 0 ? first_error : -EIO;
         if (n_ok < n_paths)
                 log_notice("%s: logged in through %zu of %zu portals.", t->credential, n_ok, n_paths);
 

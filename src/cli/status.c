@@ -8,6 +8,7 @@
  */
 
 #include <errno.h>
+#include <unistd.h>
 #include <getopt.h>
 #include <glob.h>
 #include <limits.h>
@@ -366,6 +367,30 @@ static int list_targets(char **aliases, CredentialFile ***ret, size_t *ret_n) {
         return r;
 }
 
+/* The system bus, or without D-Bus (minimal systems) PID 1's private socket,
+ * as systemctl does for root (systemd's bus_connect_system_systemd()). */
+static int open_manager_bus(sd_bus **ret) {
+        sd_bus *bus = NULL;
+        int r;
+
+        r = sd_bus_open_system(ret);
+        if (r >= 0 || geteuid() != 0)
+                return r;
+
+        r = sd_bus_new(&bus);
+        if (r < 0)
+                return r;
+        r = sd_bus_set_address(bus, "unix:path=/run/systemd/private");
+        if (r >= 0)
+                r = sd_bus_start(bus);
+        if (r < 0) {
+                sd_bus_unref(bus);
+                return r;
+        }
+        *ret = bus;
+        return 0;
+}
+
 int verb_status(int argc, char *argv[]) {
         enum { ARG_JSON = 0x100 };
         static const struct option options[] = {
@@ -397,9 +422,9 @@ int verb_status(int argc, char *argv[]) {
         if (r == -ENOMEM)
                 return r;
 
-        k = sd_bus_open_system(&bus);
+        k = open_manager_bus(&bus);
         if (k < 0) {
-                log_debug_errno(k, "No system bus, unit states are unknown: %m");
+                log_debug_errno(k, "No bus to the service manager, unit states are unknown: %m");
                 bus = NULL;
         } else
                 (void) sd_bus_set_method_call_timeout(bus, BUS_TIMEOUT);

@@ -227,7 +227,13 @@ case_portals() {
 700 d $iqn/::1,3262,1
 600 f $iqn/::1,3262,1/default" "$(tree | LC_ALL=C sort -k3)" "tm: one record per portal"
     expect_eq 2 "$(grep -c 'node record written to the private node DB and read back' "$T/err.tm")" "tm: both records read back"
-    expect_grep "portal 127.0.0.1:3261 failed, 1 portal(s) left to try" "$T/err.tm" "tm: the second portal is tried after the first fails"
+    expect_grep "portal 127.0.0.1:3261 of $iqn did not log in" "$T/err.tm" "tm: the first portal is reported"
+    expect_grep "portal ::1:3262 of $iqn did not log in" "$T/err.tm" "tm: the second portal is reported"
+    expect_eq 1 "$(grep -c 'Could not login to \[iface: default, target: '"$iqn"', portal: ::1,3262\]' "$T/err.tm")" \
+        "tm: one iscsiadm run tries every portal of the target"
+    expect_eq 1 "$(grep -c 'Could not login to \[iface: default, target: '"$iqn"', portal: 127.0.0.1,3261\]' "$T/err.tm")" \
+        "tm: ... including the first"
+    expect_grep "cannot connect to iscsid" "$T/err.tm" "tm: the failure is reported once no portal answered"
     no_secret_in tm Tm-Secret-0123456
 }
 
