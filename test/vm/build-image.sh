@@ -26,8 +26,11 @@ while [ $# -gt 0 ]; do
     esac
 done
 
+# multipath-tools: scenario multipath; jq: scenario admin parses status --json;
+# dbus: the system bus "iscsi-creds status" asks for unit states (without it:
+# "unknown"), there on any Debian system with systemd's recommends
 PACKAGES="systemd systemd-sysv udev linux-image-amd64 open-iscsi tgt cryptsetup
-e2fsprogs kmod iproute2 util-linux procps libjson-c5 libyaml-0-2"
+e2fsprogs kmod iproute2 util-linux procps libjson-c5 libyaml-0-2 multipath-tools jq dbus"
 # shellcheck disable=SC2086
 PACKAGES=$(printf '%s\n' $PACKAGES $extra | sort -u | paste -sd' ')
 
@@ -81,6 +84,8 @@ printf '[Journal]\nStorage=persistent\nForwardToConsole=no\n' \
     >"$root/etc/systemd/journald.conf.d/50-vmtest.conf"
 # the harness starts tgtd itself, with accounts from a credential
 chroot "$root" systemctl disable tgt.service >/dev/null 2>&1 || true
+# multipathd only when a login unit pulls it in (multipath = yes: Wants=)
+chroot "$root" systemctl disable multipathd.service multipathd.socket >/dev/null 2>&1 || true
 # nothing periodic during a test boot
 for u in apt-daily.timer apt-daily-upgrade.timer e2scrub_all.timer e2scrub_reap.service \
          fstrim.timer dpkg-db-backup.timer; do

@@ -11,7 +11,15 @@
 #   advanced   LUKS on the LUN (right and wrong passphrase), the initiator
 #              name per target and from iscsi.initiatorname (tgtd ACLs),
 #              node.session.scan manual/auto on two-LUN targets, LUN 300
-#   all        basic failures advanced
+#   discovery  SendTargets discovery with its own CHAP (LIO on 127.0.0.1:3261):
+#              target = filter, mounts by UUID and LABEL, a wrong discovery
+#              secret
+#   multipath  one tgtd target through 127.0.0.1 and 127.0.0.2 plus a dead
+#              portal, multipath = yes, dm-multipath map mounted by UUID
+#   admin      the admin's commands on the host before the boot (gen-secret |
+#              add, import-k8s-secret, import-iscsid-conf), then verify and
+#              status --json in the guest
+#   all        basic failures advanced discovery multipath admin
 #   demo       the shipped example (examples/iscsi.target.demo and
 #              iscsi.auth.demo.plain) from /etc/credstore(.encrypted);
 #              used by demo.sh
@@ -52,18 +60,18 @@ while [ $# -gt 0 ]; do
         --keep) keep=1; shift ;;
         --overlay) overlay=$2; shift 2 ;;
         -v|--verbose) verbose=1; shift ;;
-        -h|--help) sed -n "2,31p" "$0"; exit 0 ;;
+        -h|--help) sed -n "2,42p" "$0"; exit 0 ;;
         -*) die "unknown option $1" ;;
         *) scenarios+=("$1"); shift ;;
     esac
 done
-ALL_SCENARIOS="basic failures advanced"
+ALL_SCENARIOS="basic failures advanced discovery multipath admin"
 [ "${#scenarios[@]}" -gt 0 ] || scenarios=(all)
 expanded=()
 for s in "${scenarios[@]}"; do
     case $s in
         all) read -r -a more <<<"$ALL_SCENARIOS"; expanded+=("${more[@]}") ;;
-        basic|failures|advanced|demo) expanded+=("$s") ;;
+        basic|failures|advanced|discovery|multipath|admin|demo) expanded+=("$s") ;;
         *) die "unknown scenario '$s' (known: $ALL_SCENARIOS all)" ;;
     esac
 done
@@ -177,12 +185,14 @@ lun_content() {
     printf '%s\n' "${TOKEN[$1]}" >"$2/hello.txt"
     printf '%s\n' "$3" >"$2/README"
 }
-# lun_image KEY: /var/lib/vmtest/lunKEY.img, an ext4 fs with hello.txt = TOKEN[KEY]
+# lun_image KEY [UUID [LABEL]]: /var/lib/vmtest/lunKEY.img, an ext4 fs with
+# hello.txt = TOKEN[KEY], label LABEL (default lunKEY), file system UUID
+# UUID (default random)
 lun_image() {
     local c=$RUNDIR/lun-content-$1 img=$ROOT/var/lib/vmtest/lun$1.img
     lun_content "$1" "$c" "LUN image $1"
     truncate -s 32M "$img"
-    mkfs.ext4 -q -F -L "lun$1" -d "$c" "$img"
+    mkfs.ext4 -q -F -L "${3:-lun$1}" ${2:+-U "$2"} -d "$c" "$img"
     LUNS=$((LUNS + 1))
 }
 # lun TID IQN [INITIATOR]: target TID with LUN 1 = lun_image TID; only
@@ -209,6 +219,17 @@ luks_lun() {
     SECRETS+=("$3")
     LUNS=$((LUNS + 1))
 }
+# lio_target KEY IQN PORTAL USER PASSWORD [UUID [LABEL]]: a LIO (kernel
+# target) iSCSI target with LUN 0 = lun_image KEY, a TPG on PORTAL, any
+# initiator (demo mode) but only with CHAP USER/PASSWORD; set up by
+# target-setup.sh through configfs (tgtd cannot do discovery CHAP)
+lio_target() {
+    lun_image "$1" "${6:-}" "${7:-}"
+    TGT_CONF+="lio-target $2 $3 /var/lib/vmtest/lun$1.img $4 $5"$'\n'
+    SECRETS+=("$5")
+}
+# lio_discovery_auth USER PASSWORD: LIO enforces CHAP for SendTargets discovery
+lio_discovery_auth() { TGT_CONF+="lio-discovery-auth $1 $2"$'\n'; SECRETS+=("$2"); }
 account()  { TGT_CONF+="account $1 $2 $3"$'\n'; SECRETS+=("$3"); }
 outgoing() { TGT_CONF+="outgoing $1 $2 $3"$'\n'; SECRETS+=("$3"); }
 secret()   { TGT_CONF+="secret $1"$'\n'; SECRETS+=("$1"); }
@@ -520,6 +541,194 @@ EOF
     UNLOCKED+=("luksok:/mnt/luksok")
 }
 
+# SendTargets discovery with its own CHAP (issue 4, item 1), against LIO (the
+# kernel target; tgtd cannot demand CHAP for discovery) on 127.0.0.1:3261:
+# two LIO targets, each with its own session CHAP, behind one discovery
+# secret.  disc logs in to the one its "target =" names and mounts it by
+# UUID, disclabel the other by LABEL; discbad has a wrong discovery secret.
+scenario_discovery() {
+    local pwd pw1 pw2 wrong uuid lio=127.0.0.1:3261
+    pwd=$(rand_str 24) pw1=$(rand_str 24) pw2=$(rand_str 24) wrong=$(rand_str 24)
+    uuid=$(cat /proc/sys/kernel/random/uuid)
+    lio_discovery_auth discoverer "$pwd"
+    lio_target 11 "$IQN:lio1" "$lio" lio1user "$pw1" "$uuid"
+    lio_target 12 "$IQN:lio2" "$lio" lio2user "$pw2" "" vmtest-lio2
+    secret "$wrong"
+    target_cred disc <<EOF
+# SendTargets discovery, only the target named here, mounted by UUID
+discovery = sendtargets
+portal = $lio
+target = $IQN:lio1
+what = UUID=$uuid
+mount = /mnt/disc
+EOF
+    auth_cred disc <<EOF
+discovery.sendtargets.auth.username = discoverer
+discovery.sendtargets.auth.password = $pwd
+node.session.auth.username = lio1user
+node.session.auth.password = $pw1
+EOF
+    target_cred disclabel <<EOF
+discovery = sendtargets
+portal = $lio
+target = $IQN:lio2
+what = LABEL=vmtest-lio2
+mount = /mnt/disclabel
+EOF
+    auth_cred disclabel <<EOF
+discovery.sendtargets.auth.username = discoverer
+discovery.sendtargets.auth.password = $pwd
+node.session.auth.username = lio2user
+node.session.auth.password = $pw2
+EOF
+    # the same portal with a wrong discovery secret (and right session ones)
+    target_cred discbad <<EOF
+discovery = sendtargets
+portal = $lio
+EOF
+    auth_cred discbad <<EOF
+discovery.sendtargets.auth.username = discoverer
+discovery.sendtargets.auth.password = $wrong
+node.session.auth.username = lio1user
+node.session.auth.password = $pw1
+EOF
+    check wait_settled 90
+    check check_discovered discovery-chap disc "$IQN:lio1" "$IQN:lio2"
+    check check_mounted discovery-mount-uuid disc /mnt/disc "${TOKEN[11]}" isolated
+    check check_discovered discovery-chap-label disclabel "$IQN:lio2" "$IQN:lio1"
+    check check_mounted discovery-mount-label disclabel /mnt/disclabel "${TOKEN[12]}" isolated
+    check check_login_failed discovery-wrong-secret discbad "''" \
+        "'SendTargets discovery.*authentication failed|authentication failed.*SendTargets discovery'"
+    check check_login_failed discovery-wrong-secret-auth discbad "''" "'discovery.*authentication failed'"
+    check check_boot_time boot-completes 120
+    check check_failed_units no-other-failed-units iscsi-creds-login@discbad.service
+    check check_secrets secrets
+    expect discovery-chap discovery-mount-uuid discovery-chap-label discovery-mount-label \
+           discovery-wrong-secret discovery-wrong-secret-auth boot-completes no-other-failed-units \
+           secrets-journal secrets-cmdline secrets-units secrets-nodedb
+    mounted disc /mnt/disc; mounted disclabel /mnt/disclabel
+}
+
+# Two portals of one tgtd target (tgtd listens on every address: 127.0.0.1
+# and 127.0.0.2, both on lo) plus a dead third, multipath = yes, mounted by
+# the file system's UUID (issue 4, item 2).  multipathd (pulled in by the
+# login unit) is told to assemble every path that has a WWID
+# (find_multipaths greedy; Debian's default, strict, assembles only WWIDs
+# already in /etc/multipath/wwids).
+scenario_multipath() {
+    local pw uuid
+    pw=$(rand_str 24) uuid=$(cat /proc/sys/kernel/random/uuid)
+    lun_image 1 "$uuid"
+    TGT_CONF+="target 1 $IQN:mp /var/lib/vmtest/lun1.img"$'\n'
+    account 1 mpuser "$pw"
+    cat >"$ROOT/etc/multipath.conf" <<'EOF'
+# vmtest: assemble every path that has a WWID (the iSCSI LUNs; the virtio
+# root disk has none)
+defaults {
+    find_multipaths greedy
+    user_friendly_names no
+}
+EOF
+    target_cred mp <<EOF
+# two paths to one LUN and a portal with nothing behind it
+target = $IQN:mp
+portal = 127.0.0.1:3260
+portal = 127.0.0.2:3260
+portal = 127.0.0.1:3299
+multipath = yes
+lun = 1
+what = UUID=$uuid
+mount = /mnt/mp
+node.session.initial_login_retry_max = 1
+node.conn[0].timeo.login_timeout = 5
+EOF
+    auth_cred mp <<EOF
+node.session.auth.username = mpuser
+node.session.auth.password = $pw
+EOF
+    check check_mounted multipath-mount mp /mnt/mp "${TOKEN[1]}"
+    check check_multipath multipath-dm mp /mnt/mp "$IQN:mp" 2 3
+    check check_boot_time boot-time 120
+    check check_failed_units no-failed-units
+    check check_secrets secrets
+    expect multipath-mount multipath-dm boot-time no-failed-units \
+           secrets-journal secrets-cmdline secrets-units secrets-nodedb
+    mounted mp /mnt/mp
+}
+
+# The admin's flow (issue 5), run on the host before the boot with the built
+# iscsi-creds against the guest's root (ISCSI_CREDS_ROOT) and host key
+# (as_guest): gen-secret | add (one-way CHAP); add --no-chap +
+# import-k8s-secret (a kubernetes.io/iscsi-chap Secret, base64 data:, mutual
+# CHAP); add --no-chap + import-iscsid-conf (the default iscsi.auth).  In the
+# guest: all mounted, "iscsi-creds verify" exits 0, "status --json" shows them.
+scenario_admin() {
+    local cli gen k8su k8sp k8sin k8spin confu confp y f alog=$RUNDIR/admin.log
+    cli=$(find "$STAGE" -name iscsi-creds -type f -perm -u+x | head -n1)
+    [ -n "$cli" ] || die "admin: no iscsi-creds binary in $STAGE"
+    CREDSTORE_TARGETS=1
+    admin() {  # CMD...: run iscsi-creds as the guest's admin, log to admin.log
+        echo "\$ iscsi-creds $*" >>"$alog"
+        as_guest "$cli" "$@" >>"$alog" 2>&1 || { cat "$alog" >&2; die "admin: iscsi-creds $* failed"; }
+    }
+
+    gen=$(as_guest "$cli" gen-secret)
+    [ "${#gen}" -ge 12 ] || die "admin: gen-secret printed ${#gen} characters"
+    lun 1 "$IQN:adm1"; account 1 admin1 "$gen"
+    printf '%s\n' "$gen" | admin add adm1 --target "$IQN:adm1" --portal "$P4" \
+        --lun 1 --mount /mnt/adm1 --username admin1 --with-key host
+
+    k8su=k8s-node k8sp=$(rand_str 20) k8sin=k8s-target k8spin=$(rand_str 20)
+    lun 2 "$IQN:adm2"; account 2 "$k8su" "$k8sp"; outgoing 2 "$k8sin" "$k8spin"
+    y=$RUNDIR/k8s-secret.yaml
+    (umask 077; cat >"$y" <<EOF
+apiVersion: v1
+kind: Secret
+metadata:
+  name: chap-secret
+  namespace: default
+type: "kubernetes.io/iscsi-chap"
+data:
+  node.session.auth.username: $(printf '%s' "$k8su" | base64 -w0)
+  node.session.auth.password: $(printf '%s' "$k8sp" | base64 -w0)
+  node.session.auth.username_in: $(printf '%s' "$k8sin" | base64 -w0)
+  node.session.auth.password_in: $(printf '%s' "$k8spin" | base64 -w0)
+EOF
+    )
+    admin add adm2 --target "$IQN:adm2" --portal "$P6" --lun 1 --mount /mnt/adm2 --no-chap </dev/null
+    admin import-k8s-secret "$y" adm2 --with-key host
+
+    confu=iscsid-node confp=$(rand_str 20)
+    lun 3 "$IQN:adm3"; account 3 "$confu" "$confp"
+    f=$RUNDIR/iscsid.conf
+    (umask 077; cat >"$f" <<EOF
+# global CHAP settings of a host that used iscsid.conf
+node.startup = manual
+node.session.auth.authmethod = CHAP
+node.session.auth.username = $confu
+node.session.auth.password = $confp
+node.session.timeo.replacement_timeout = 120
+EOF
+    )
+    admin add adm3 --target "$IQN:adm3" --portal "$P4" --lun 1 --mount /mnt/adm3 --no-chap </dev/null
+    admin import-iscsid-conf "$f" --with-key host
+    admin verify
+    ALL_ALIASES+=(adm1 adm2 adm3)
+    log "admin: $(paste -sd'|' "$alog")"
+    log "admin wrote: $(cd "$ROOT/etc" && find credstore credstore.encrypted -type f -printf '%p(%m) ' | sort)"
+
+    check check_mounted admin-add-mount adm1 /mnt/adm1 "${TOKEN[1]}"
+    check check_mounted admin-k8s-mount adm2 /mnt/adm2 "${TOKEN[2]}"
+    check check_mounted admin-iscsid-conf-mount adm3 /mnt/adm3 "${TOKEN[3]}"
+    check check_cmd admin-verify iscsi-creds verify
+    check check_status_json admin-status-json adm1 adm2 adm3
+    check check_failed_units no-failed-units
+    check check_secrets secrets
+    expect admin-add-mount admin-k8s-mount admin-iscsid-conf-mount admin-verify admin-status-json \
+           no-failed-units secrets-journal secrets-cmdline secrets-units secrets-nodedb
+    mounted adm1 /mnt/adm1; mounted adm2 /mnt/adm2; mounted adm3 /mnt/adm3
+}
+
 # The shipped example, installed the way docs/credentials.md tells a user to:
 # the definition in /etc/credstore, the secrets encrypted for this host in
 # /etc/credstore.encrypted.  The guest's tgtd gets the account from the
@@ -610,18 +819,37 @@ EOF
 # Make the guest's machine-id and host key, encrypt the auth credentials with
 # them, and check that they decrypt, all with the test machine-id bound over
 # /etc/machine-id in a private mount namespace (the host stays untouched).
-make_key_and_encrypt() {
+# make_key runs before the scenario (scenario admin encrypts with the key
+# through the product's own commands, see as_guest), make_key_and_encrypt after.
+make_key() {
     local mid
     mid=$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')
     printf '%s\n' "$mid" >"$RUNDIR/machine-id"
     printf '%s\n' "$mid" >"$ROOT/etc/machine-id"
+    # shellcheck disable=SC2016  # expanded by the inner shell
+    unshare -m --propagation private bash -euc '
+        mount --bind "$1/machine-id" /etc/machine-id
+        SYSTEMD_CREDENTIAL_SECRET=$1/credential.secret systemd-creds setup >/dev/null 2>&1' _ "$RUNDIR"
+    [ -s "$RUNDIR/credential.secret" ] || die "systemd-creds setup made no host key"
+}
+# as_guest CMD...: run CMD on the host as the guest's admin would in the
+# guest: the guest's machine-id bound over /etc/machine-id (private mount
+# namespace), SYSTEMD_CREDENTIAL_SECRET = the guest's host key,
+# ISCSI_CREDS_ROOT = the guest's root.  stdin passes through.
+as_guest() {
+    # shellcheck disable=SC2016  # expanded by the inner shell
+    unshare -m --propagation private bash -euc '
+        d=$1 r=$2; shift 2
+        mount --bind "$d/machine-id" /etc/machine-id
+        SYSTEMD_CREDENTIAL_SECRET=$d/credential.secret ISCSI_CREDS_ROOT=$r exec "$@"' _ "$RUNDIR" "$ROOT" "$@"
+}
+make_key_and_encrypt() {
     mkdir -p "$RUNDIR/enc"
     # shellcheck disable=SC2016  # expanded by the inner shell
     unshare -m --propagation private bash -euc '
         d=$1; shift
         mount --bind "$d/machine-id" /etc/machine-id
         export SYSTEMD_CREDENTIAL_SECRET=$d/credential.secret
-        systemd-creds setup >/dev/null 2>&1
         for n in "$@"; do
             systemd-creds encrypt --with-key=host --name="$n" \
                 "$d/secret/$n" "$d/enc/$n" 2>"$d/encrypt.err" ||
@@ -776,6 +1004,7 @@ boot() {  # SCENARIO
         tar -C "$STAGE" -cf - . | tar -C "$ROOT" --keep-directory-symlink -xf -
     fi
     install_guest_files
+    make_key
     "scenario_$s"
     if [ "$fake" = 1 ]; then
         install_fake_product

@@ -197,6 +197,89 @@ check_bypath() {
     verdict "$name" "$errs" "by-path links of $target: ${all:-none}"
 }
 
+# check_discovered NAME ALIAS TARGET [OTHER]: the login unit of ALIAS
+# discovered TARGET through SendTargets and logged in to it, and did not log
+# in to OTHER (which the target = filter leaves out)
+check_discovered() {
+    local name=$1 alias=$2 target=$3 other=${4:-} errs="" login j disc
+    login=$(login_unit "$alias")
+    systemctl is-active -q "$login" || errs+="$login is $(systemctl is-active "$login"); "
+    j=$(journalctl -b -q -o cat --no-pager -u "$login")
+    disc=$(printf '%s\n' "$j" | grep -m1 -F "discovered $target at")
+    [ -n "$disc" ] || errs+="no 'discovered $target at' in the journal of $login; "
+    printf '%s\n' "$j" | grep -q -F "SendTargets discovery at" ||
+        errs+="no 'SendTargets discovery at ... done' in the journal of $login; "
+    printf '%s\n' "$j" | grep -q -F "logged in to $target at" ||
+        errs+="no 'logged in to $target at' in the journal of $login; "
+    if [ -n "$other" ] && printf '%s\n' "$j" | grep -q -F -e "logged in to $other at" -e "discovered $other at"; then
+        errs+="$login used $other (target = filter ignored); "
+    fi
+    iscsiadm -m session 2>/dev/null | grep -q -F " $target" ||
+        errs+="no session to $target in iscsiadm -m session; "
+    verdict "$name" "$errs" "$disc | $(printf '%s\n' "$j" | grep -m1 -F "logged in to $target at") | sessions: $(iscsiadm -m session 2>/dev/null | grep -F " $target" | paste -sd';')"
+}
+
+# check_multipath NAME ALIAS MOUNTPOINT TARGET NPATHS NPORTALS: NPATHS
+# sessions to TARGET, one dm-multipath map with NPATHS paths (the same WWID
+# on each), mounted at MOUNTPOINT from the map; the login unit is active and
+# says it logged in through NPATHS of NPORTALS portals
+check_multipath() {
+    local name=$1 alias=$2 mnt=$3 target=$4 np=$5 nportals=$6 errs="" login n src dm uuid ll paths wwids msg l
+    login=$(login_unit "$alias")
+    systemctl is-active -q "$login" || errs+="$login is $(systemctl is-active "$login"); "
+    n=$(iscsiadm -m session 2>/dev/null | grep -c -F " $target")
+    [ "$n" = "$np" ] || errs+="$n sessions to $target, expected $np; "
+    ll=$(multipath -ll 2>&1)
+    paths=$(printf '%s\n' "$ll" | grep -c -E '[0-9]+:[0-9]+:[0-9]+:[0-9]+ +sd[a-z]+ ')
+    [ "$paths" = "$np" ] || errs+="multipath -ll shows $paths paths, expected $np; "
+    wwids=$(for l in /dev/disk/by-path/ip-*"-iscsi-$target-lun-"*; do
+                [ -e "$l" ] && /lib/udev/scsi_id -g -u -d "$l"
+            done | sort | uniq -c | awk '{ printf "%s x%s ", $2, $1 }')
+    src=$(findmnt -n -o SOURCE "$mnt" 2>/dev/null)
+    dm=$(basename "$(readlink -f "${src:-/nonexistent}")")
+    uuid=$(cat "/sys/block/$dm/dm/uuid" 2>/dev/null)
+    case $uuid in
+        mpath-*) ;;
+        *) errs+="$mnt is mounted from '${src:-nothing}' ($dm, dm uuid '${uuid:-none}'), not a dm-multipath map; " ;;
+    esac
+    msg=$(journalctl -b -q -o cat --no-pager -u "$login" | grep -m1 -F "logged in through $np of $nportals portals")
+    [ -n "$msg" ] || errs+="no 'logged in through $np of $nportals portals' in the journal of $login; "
+    verdict "$name" "$errs" "$mnt from $src ($dm, $uuid); $n sessions; multipath -ll: $(printf '%s\n' "$ll" | head -n1) with $paths paths; scsi_id of the by-path links: $wwids; $msg"
+    printf '%s\n' "$ll" | sed 's/^/    multipath -ll: /'
+}
+
+# check_cmd NAME CMD...: CMD exits 0; its output (first lines) is the detail
+check_cmd() {
+    local name=$1 out rc; shift
+    out=$("$@" 2>&1); rc=$?
+    printf '%s\n' "$out" | sed "s/^/    $name: /"
+    if [ "$rc" = 0 ]; then result "$name" PASS "'$*' exit 0: $(printf '%s' "$out" | head -n 4 | paste -sd'|')"
+    else result "$name" FAIL "'$*' exit $rc: $(printf '%s' "$out" | head -n 6 | paste -sd'|')"; fi
+}
+
+# check_status_json NAME ALIAS...: "iscsi-creds status --json" is JSON (jq)
+# and shows each ALIAS with an active login unit, a session and mounted=true
+check_status_json() {
+    local name=$1 errs="" out a line; shift
+    out=$(iscsi-creds status --json 2>/run/vmtest/status.err)
+    if ! printf '%s' "$out" | jq -e . >/dev/null 2>&1; then
+        result "$name" FAIL "status --json is not JSON: $(head -c 300 <<<"$out" | tr '\n' ' ') $(head -n2 /run/vmtest/status.err | tr '\n' ' ')"
+        return
+    fi
+    printf '%s' "$out" | jq -c '.targets[]' | sed "s/^/    $name: /"
+    local seen="" st sid m
+    for a in "$@"; do
+        line=$(printf '%s' "$out" | jq -r --arg a "$a" '.targets[] | select(.alias == $a) |
+            "\(.unit.active_state) \(.session.sid // "none") \(.mounted)"')
+        read -r st sid m <<<"$line"
+        if [ "$st" != active ] || [ "${sid:-none}" = none ] || [ "$m" != true ]; then
+            errs+="$a: '${line:-not listed}'; "
+        fi
+        seen+="$a: unit $st, session $sid, mounted $m; "
+    done
+    verdict "$name" "${errs:+expected active, a session, mounted=true: $errs}" "status --json parses (jq); $seen"
+}
+
 # check_failed_units NAME UNIT...: no failed units other than the ones listed
 check_failed_units() {
     local name=$1 u bad=""; shift
@@ -210,7 +293,8 @@ check_failed_units() {
 check_secrets() {
     local p=$1 sf=/run/vmtest/secrets n seen
     mkdir -p /run/vmtest
-    awk '$1 == "account" || $1 == "outgoing" { print $4 } $1 == "secret" { print $2 } $1 == "luks" { print $3 }' \
+    awk '$1 == "account" || $1 == "outgoing" { print $4 } $1 == "secret" { print $2 } $1 == "luks" { print $3 }
+         $1 == "lio-target" { print $6 } $1 == "lio-discovery-auth" { print $3 }' \
         <(zcat -f "$CREDENTIALS_DIRECTORY/vmtest.tgt") >"$sf"
     if [ ! -s "$sf" ]; then result "$p-journal" FAIL "no secrets known to scan for"; return; fi
 

@@ -11,6 +11,14 @@
 #   account TID USER PASSWORD      (incoming CHAP, initiator -> target)
 #   outgoing TID USER PASSWORD     (mutual CHAP, target -> initiator)
 #   secret STRING                  (only scanned for leaks by check.sh)
+#   lio-target IQN PORTAL LUNFILE USER PASSWORD
+#                                  (a LIO kernel target, not tgtd: LUN 0 =
+#                                  LUNFILE, one TPG on PORTAL, demo mode (any
+#                                  initiator) with CHAP USER/PASSWORD)
+#   lio-discovery-auth USER PASSWORD
+#                                  (LIO enforces CHAP for SendTargets discovery;
+#                                  tgtd has no discovery CHAP)
+# LIO is configured through configfs directly (what targetcli/rtslib write).
 # Passphrases go to cryptsetup on stdin, never on a command line.
 set -eu
 tgtadm() { /usr/sbin/tgtadm --lld iscsi "$@"; }
@@ -35,6 +43,52 @@ luks_prepare() {
     echo "vmtest target: $f is a LUKS2 volume ($(cryptsetup luksDump "$f" | grep -c -E '^ +[0-9]+: luks2') keyslot), ext4 from $dir inside"
 }
 
+CFS=/sys/kernel/config/target
+# lio_setup: load the LIO modules, mount configfs
+lio_setup() {
+    [ -d "$CFS/iscsi" ] && return 0
+    modprobe target_core_mod
+    modprobe target_core_file
+    modprobe iscsi_target_mod
+    mountpoint -q /sys/kernel/config || mount -t configfs configfs /sys/kernel/config
+    mkdir -p "$CFS/iscsi"
+}
+LIO_N=0
+# lio_target IQN PORTAL LUNFILE USER PASSWORD
+lio_target() {
+    local iqn=$1 portal=$2 file=$3 user=$4 pw=$5 so tpg
+    lio_setup
+    LIO_N=$((LIO_N + 1))
+    so=$CFS/core/fileio_$LIO_N/vmtest$LIO_N
+    mkdir -p "$so"
+    # buffered: the LUN reports a write cache (WCE), so the initiator syncs it
+    # when the disk goes away ("Synchronizing SCSI cache", which run.sh counts)
+    echo "fd_dev_name=$file,fd_dev_size=$(stat -c %s "$file"),fd_buffered_io=1" >"$so/control"
+    echo "vmtest-lio-$LIO_N" >"$so/wwn/vpd_unit_serial"
+    echo 1 >"$so/enable"
+    tpg=$CFS/iscsi/$iqn/tpgt_1
+    mkdir -p "$tpg/lun/lun_0" "$tpg/np/$portal"
+    ln -s "$so" "$tpg/lun/lun_0/vmtest$LIO_N"
+    # demo mode (ACLs generated for any initiator), with TPG-level CHAP
+    echo 1 >"$tpg/attrib/generate_node_acls"
+    echo 1 >"$tpg/attrib/cache_dynamic_acls"
+    echo 0 >"$tpg/attrib/demo_mode_write_protect"
+    echo 1 >"$tpg/attrib/authentication"
+    printf '%s' "$user" >"$tpg/auth/userid"
+    printf '%s' "$pw" >"$tpg/auth/password"
+    echo 1 >"$tpg/enable"
+    echo "vmtest target: LIO $iqn lun 0 $file on $portal, CHAP user $user"
+}
+# lio_discovery_auth USER PASSWORD
+lio_discovery_auth() {
+    local d=$CFS/iscsi/discovery_auth
+    lio_setup
+    printf '%s' "$1" >"$d/userid"
+    printf '%s' "$2" >"$d/password"
+    echo 1 >"$d/enforce_discovery_auth"
+    echo "vmtest target: LIO SendTargets discovery needs CHAP user $1"
+}
+
 case ${1:-} in
 start)
     for _ in $(seq 100); do
@@ -43,7 +97,7 @@ start)
     done
     conf=$CREDENTIALS_DIRECTORY/vmtest.tgt
     # run.sh gzips it (SMBIOS space is small)
-    while read -r kind tid a b c; do
+    while read -r kind tid a b c d; do
         case $kind in
         target)
             tgtadm --op new --mode target --tid "$tid" -T "$a"
@@ -73,6 +127,13 @@ start)
                 tgtadm --op bind --mode account --tid "$tid" --user "$a"
             fi
             echo "vmtest target: tid $tid $kind account $a"
+            ;;
+        lio-target)
+            # IQN PORTAL LUNFILE USER PASSWORD
+            lio_target "$tid" "$a" "$b" "$c" "$d"
+            ;;
+        lio-discovery-auth)
+            lio_discovery_auth "$tid" "$a"
             ;;
         esac
     done < <(zcat -f "$conf")
