@@ -38,11 +38,12 @@ check_mounted() {
     if [ "${5:-}" = isolated ]; then
         # Next to failing targets: remote-fs.target fails as soon as one required mount
         # fails (as with fstab entries without nofail), so multi-user.target may come
-        # first. "Not held back" means: mounted right after its own login.
+        # first. "Not held back" means: mounted soon after its own login - well before a
+        # dead portal gives up (about 64 s); 30 s leaves room for LUKS and a loaded TCG host.
         local tl
         tl=$(usec "$login" ActiveEnterTimestampMonotonic)
-        if [ "${t:-0}" -eq 0 ] || [ "${tl:-0}" -eq 0 ] || [ $((t - tl)) -gt 10000000 ]; then
-            errs+="$unit active at $(secs "$t") s, more than 10 s after $login ($(secs "$tl") s); "
+        if [ "${t:-0}" -eq 0 ] || [ "${tl:-0}" -eq 0 ] || [ $((t - tl)) -gt 30000000 ]; then
+            errs+="$unit active at $(secs "$t") s, more than 30 s after $login ($(secs "$tl") s); "
         fi
     elif [ "${t:-0}" -eq 0 ] || [ "${tmu:-0}" -eq 0 ] || [ "$t" -gt "$tmu" ]; then
         # "mounted at boot": the mount must be up before multi-user.target
