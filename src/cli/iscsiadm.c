@@ -27,6 +27,7 @@ static const ExitMap exit_map[] = {
           "fatal login error: the target refused the login (wrong target name, or this initiator is not allowed)" },
         { 4, EHOSTUNREACH, MESSAGE_ID_TARGET_UNREACHABLE, "target unreachable: could not connect to the portal" },
         { 8, ETIMEDOUT, MESSAGE_ID_TARGET_UNREACHABLE, "target unreachable: the connection timed out" },
+        { 11, ETIMEDOUT, MESSAGE_ID_TARGET_UNREACHABLE, "the target did not answer in time (iSCSI PDU timeout)" },
         { 20, ECONNREFUSED, MESSAGE_ID_LOGIN_FAILED, "cannot connect to iscsid (is iscsid.socket or iscsid.service running?)" },
         { 12, ENODEV, MESSAGE_ID_LOGIN_FAILED, "the iSCSI transport kernel module (iscsi_tcp) is not loaded" },
         { 6, EBADMSG, MESSAGE_ID_LOGIN_FAILED, "iscsiadm reported a node database error" },

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/vfs.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "commands.h"
@@ -30,6 +31,8 @@
  * systemd 252), so logout must not depend on it.
  */
 #define SESSION_FILE_PREFIX "session."
+#define DISCOVERY_ATTEMPTS 3
+#define IN_SET_ERRNO(r, a, b, c) ((r) == (a) || (r) == (b) || (r) == (c))
 
 static int logout_all(const Target *t);
 
@@ -301,7 +304,18 @@ static int login_paths(const Target *t, const ChapSecrets *secrets, NodeRef **re
                 if (r < 0)
                         return log_error_errno(r, "%s: failed to write the discovery record under %s/send_targets: %m",
                                                t->credential, NODE_DB_ROOT);
-                r = iscsiadm_discover(&d, secrets && secrets->discovery_username_in);
+                /* A target may drop a discovery session now and then (seen with LIO and three
+                 * concurrent discoveries: "Connection to Discovery Address closed", PDU timeout);
+                 * try again, except when the answer was "wrong secret". */
+                for (unsigned attempt = 1;; attempt++) {
+                        r = iscsiadm_discover(&d, secrets && secrets->discovery_username_in);
+                        if (r >= 0 || attempt >= DISCOVERY_ATTEMPTS ||
+                            !IN_SET_ERRNO(r, -ETIMEDOUT, -EHOSTUNREACH, -EIO))
+                                break;
+                        log_notice("%s: trying SendTargets discovery at %s:%u again (%u of %u).", t->credential,
+                                   d.portal.address, d.portal.port, attempt + 1, DISCOVERY_ATTEMPTS);
+                        (void) nanosleep(&(struct timespec) { .tv_sec = 1 }, NULL);
+                }
                 if (r < 0) {
                         if (first_error == 0)
                                 first_error = r;
