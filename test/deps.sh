@@ -15,19 +15,7 @@ packages=(
         qemu-system-x86 debootstrap e2fsprogs
 )
 
-missing=()
-for p in "${packages[@]}"; do
-        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-        if [ "$(id -u)" != 0 ]; then
-                echo "Missing packages: ${missing[*]}; run as root to install them." >&2
-                exit 1
-        fi
-        export DEBIAN_FRONTEND=noninteractive
-        apt-get update -qq
-        apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+"$(dirname "$(realpath "$0")")/install-packages.sh" "${packages[@]}"
 
 # Helpers for the suites with needs of their own.
 here=$(dirname "$(realpath "$0")")

@@ -34,6 +34,16 @@
 #define DISCOVERY_ATTEMPTS 3
 #define IN_SET_ERRNO(r, a, b, c) ((r) == (a) || (r) == (b) || (r) == (c))
 
+/* @t reached through one path: a shallow copy sharing @t's strings. */
+static Target path_of(const Target *t, const NodeRef *p) {
+        Target path = *t;
+
+        path.name = (char *) p->name;
+        path.portal = p->portal;
+        path.tpgt = p->tpgt;
+        return path;
+}
+
 static int logout_all(const Target *t);
 
 /* Note one logged-in path (target, portal, TPGT) as "session.ALIAS.INDEX". */
@@ -193,7 +203,7 @@ static int login_many(const Target *t, const NodeRef *paths, size_t n_paths, con
         int first_error = 0;
 
         for (size_t i = 0; i < n_paths; i++) {
-                Target path = *t;
+                Target path = path_of(t, &paths[i]);
                 size_t n_sessions = 0;
                 int status = 0, k;
                 bool seen = false;
@@ -205,20 +215,14 @@ static int login_many(const Target *t, const NodeRef *paths, size_t n_paths, con
                 if (seen)
                         continue;       /* this target name was logged in with an earlier path */
 
-                path.name = (char *) paths[i].name;
-                path.portal = paths[i].portal;
-                path.tpgt = paths[i].tpgt;
                 k = iscsiadm_login_all_portals(&path, mutual, &status);
 
                 for (size_t j = i; j < n_paths; j++) {
-                        Target p = *t;
+                        Target p = path_of(t, &paths[j]);
                         uint32_t sid;
 
                         if (!prepared[j] || !streq(paths[j].name, paths[i].name))
                                 continue;
-                        p.name = (char *) paths[j].name;
-                        p.portal = paths[j].portal;
-                        p.tpgt = paths[j].tpgt;
                         if (node_db_find_session(&p, &sid) > 0) {
                                 logged_in[j] = true;
                                 n_sessions++;
@@ -242,29 +246,32 @@ static int login_many(const Target *t, const NodeRef *paths, size_t n_paths, con
         return first_error;
 }
 
+/* Log out the session of one path (@t->name at @t->portal); none is fine. */
+static int logout_path(const Target *t) {
+        uint32_t sid;
+        int r;
+
+        r = node_db_find_session(t, &sid);
+        if (r < 0)
+                return log_error_errno(r, "%s: cannot list iSCSI sessions: %m", t->credential);
+        if (r == 0) {
+                log_info("%s: not logged in to %s at %s:%u, nothing to do.", t->alias, t->name, t->portal.address,
+                         t->portal.port);
+                return 0;
+        }
+        return iscsiadm_logout(t, sid);
+}
+
 /* Log out every portal's session; returns the first error, having tried all. */
 static int logout_all(const Target *t) {
         int r = 0;
 
         for (size_t i = 0; i < t->n_portals; i++) {
                 Target path = *t;
-                uint32_t sid;
                 int k;
 
                 path.portal = t->portals[i];
-                k = node_db_find_session(&path, &sid);
-                if (k < 0) {
-                        k = log_error_errno(k, "%s: cannot list iSCSI sessions: %m", t->credential);
-                        if (r == 0)
-                                r = k;
-                        continue;
-                }
-                if (k == 0) {
-                        log_info("%s: not logged in to %s at %s:%u, nothing to do.", t->alias, t->name,
-                                 path.portal.address, path.portal.port);
-                        continue;
-                }
-                k = iscsiadm_logout(&path, sid);
+                k = logout_path(&path);
                 if (k < 0 && r == 0)
                         r = k;
         }
@@ -404,11 +411,8 @@ int verb_login(const char *alias) {
         if (!logged_in || !prepared)
                 return log_oom();
         for (size_t i = 0; i < n_paths; i++) {
-                Target path = *t;       /* shallow: shares the strings of @t */
+                Target path = path_of(t, &paths[i]);
 
-                path.name = paths[i].name;
-                path.portal = paths[i].portal;
-                path.tpgt = paths[i].tpgt;
                 r = prepare_portal(&path, secrets, transport);
                 if (r < 0) {
                         if (first_error == 0)
@@ -419,11 +423,8 @@ int verb_login(const char *alias) {
         }
 
         if (n_paths == 1 && prepared[0]) {
-                Target path = *t;
+                Target path = path_of(t, &paths[0]);
 
-                path.name = paths[0].name;
-                path.portal = paths[0].portal;
-                path.tpgt = paths[0].tpgt;
                 r = iscsiadm_login(&path, chap_secrets_mutual(secrets));
                 if (r < 0 && first_error == 0)
                         first_error = r;
@@ -435,14 +436,11 @@ int verb_login(const char *alias) {
         }
 
         for (size_t i = 0; i < n_paths; i++) {
-                Target path = *t;
+                Target path = path_of(t, &paths[i]);
 
                 if (!logged_in[i])
                         continue;
                 n_ok++;
-                path.name = paths[i].name;
-                path.portal = paths[i].portal;
-                path.tpgt = paths[i].tpgt;
                 /* Not fatal: logout falls back to the credentials. */
                 (void) save_session_target(&path, i);
         }
@@ -451,22 +449,23 @@ int verb_login(const char *alias) {
         if (n_ok < n_paths)
                 log_notice("%s: logged in through %zu of %zu portals.", t->credential, n_ok, n_paths);
 
-        if (!t->scan_auto)
-                for (size_t i = 0; i < n_paths; i++) {
-                        Target path = *t;
+        for (size_t i = 0; i < n_paths && !t->scan_auto; i++) {
+                Target path = path_of(t, &paths[i]);
 
-                        if (!logged_in[i])
-                                continue;
-                        path.name = paths[i].name;
-                        path.portal = paths[i].portal;
-                        path.tpgt = paths[i].tpgt;
-                        r = attach_lun(&path);
-                        if (r < 0) {
-                                /* ExecStop= does not run when ExecStart= fails: leave no session behind. */
-                                (void) logout_noted_sessions(t->alias);
-                                return r;
-                        }
+                if (!logged_in[i])
+                        continue;
+                r = attach_lun(&path);
+                if (r < 0) {
+                        /* ExecStop= does not run when ExecStart= fails: leave no session behind. */
+                        for (size_t j = 0; j < n_paths; j++)
+                                if (logged_in[j]) {
+                                        Target p = path_of(t, &paths[j]);
+
+                                        (void) logout_path(&p);
+                                }
+                        return r;
                 }
+        }
         return 0;
 }
 
