@@ -65,19 +65,24 @@ static int report(const Target *t, const char *action, int status, bool mutual) 
                                             t->alias, action, t->name ?: "SendTargets discovery", t->portal.address, t->portal.port,
                                             exit_map[i].what, status);
         return log_internal(LOG_ERR, EIO, MESSAGE_ID_LOGIN_FAILED,
-                            "%s: %s to %s failed: iscsiadm exit status %d.", t->alias, action,
+                            "%s: %s %s %s failed: iscsiadm exit status %d.", t->alias, action, t->name ? "to" : "for",
                             t->name ?: "SendTargets discovery", status);
 }
 
-static int run(const Target *t, const char *action, char *const argv[], int *ret_status) {
+static int run(const Target *t, const char *action, char *const argv[], usec_t timeout, int *ret_status) {
         SpawnResult res;
         int r;
 
-        r = spawn_run(argv, clean_env, false, 0, ISCSIADM_TIMEOUT, &res);
-        if (r == -ETIMEDOUT)
-                return log_internal(LOG_ERR, ETIMEDOUT, MESSAGE_ID_TARGET_UNREACHABLE,
-                                    "%s: %s to %s did not finish within %llu s; iscsiadm was killed.", t->alias,
-                                    action, t->name, (unsigned long long) (ISCSIADM_TIMEOUT / USEC_PER_SEC));
+        if (timeout > ISCSIADM_TIMEOUT)
+                timeout = ISCSIADM_TIMEOUT;
+        r = spawn_run(argv, clean_env, false, 0, timeout, &res);
+        if (r == SPAWN_TIMEOUT) {
+                log_internal(LOG_ERR, ETIMEDOUT, MESSAGE_ID_TARGET_UNREACHABLE,
+                             "%s: %s %s %s at %s:%u did not finish within %.1f s; iscsiadm was stopped.", t->alias,
+                             action, t->name ? "to" : "for", t->name ?: "SendTargets discovery", t->portal.address,
+                             t->portal.port, (double) timeout / USEC_PER_SEC);
+                return ISCSIADM_KILLED;
+        }
         if (r < 0)
                 return log_error_errno(r, "%s: cannot run %s: %m", t->alias, ISCSIADM_PATH);
         *ret_status = res.status;
@@ -85,7 +90,7 @@ static int run(const Target *t, const char *action, char *const argv[], int *ret
         return 0;
 }
 
-int iscsiadm_login(const Target *t, bool mutual) {
+int iscsiadm_login(const Target *t, bool mutual, usec_t timeout) {
         char portal[PORTAL_STRING_MAX], portal_tpgt[PORTAL_STRING_MAX + 8], tpgt[16];
         int status, r;
 
@@ -95,24 +100,24 @@ int iscsiadm_login(const Target *t, bool mutual) {
         char *argv[] = { (char *) ISCSIADM_PATH, (char *) "-m", (char *) "node", (char *) "-T", t->name,
                          (char *) "-p", portal_tpgt, (char *) "-I", t->iface, (char *) "--login", NULL };
 
-        r = run(t, "login", argv, &status);
+        r = run(t, "login", argv, timeout, &status);
         if (r < 0)
                 return r;
         if (status == 0 || status == 15) {
                 log_internal(LOG_INFO, 0, MESSAGE_ID_LOGGED_IN, "%s: logged in to %s at %s%s.", t->alias, t->name,
                              portal_tpgt, status == 15 ? " (session already existed)" : "");
-                return 0;
+                return status == 15;
         }
         return report(t, "login", status, mutual);
 }
 
-int iscsiadm_login_all_portals(const Target *t, bool mutual, int *ret_status) {
+int iscsiadm_login_all_portals(const Target *t, bool mutual, usec_t timeout, int *ret_status) {
         int status, r;
 
         char *argv[] = { (char *) ISCSIADM_PATH, (char *) "-m", (char *) "node", (char *) "-T", t->name,
                          (char *) "-I", t->iface, (char *) "--login", NULL };
 
-        r = run(t, "login", argv, &status);
+        r = run(t, "login", argv, timeout, &status);
         if (r < 0)
                 return r;
         *ret_status = status;
@@ -123,7 +128,7 @@ int iscsiadm_report_login(const Target *t, int status, bool mutual) {
         return report(t, "login", status, mutual);
 }
 
-int iscsiadm_discover(const Target *t, bool mutual) {
+int iscsiadm_discover(const Target *t, bool mutual, usec_t timeout) {
         char portal[PORTAL_STRING_MAX];
         int status, r;
 
@@ -131,7 +136,7 @@ int iscsiadm_discover(const Target *t, bool mutual) {
         char *argv[] = { (char *) ISCSIADM_PATH, (char *) "-m", (char *) "discoverydb", (char *) "-t",
                          (char *) "sendtargets", (char *) "-p", portal, (char *) "--discover", NULL };
 
-        r = run(t, "discovery", argv, &status);
+        r = run(t, "discovery", argv, timeout, &status);
         if (r < 0)
                 return r;
         if (status == 0) {
@@ -149,7 +154,7 @@ int iscsiadm_logout(const Target *t, uint32_t sid) {
         char *argv[] = { (char *) ISCSIADM_PATH, (char *) "-m", (char *) "session", (char *) "-r", sid_str,
                          (char *) "--logout", NULL };
 
-        r = run(t, "logout", argv, &status);
+        r = run(t, "logout", argv, ISCSIADM_TIMEOUT, &status);
         if (r < 0)
                 return r;
         if (status == 0 || status == 21) {

@@ -1,108 +1,75 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
-#include <dirent.h>
+/*
+ * "iscsi-creds login ALIAS" and "logout ALIAS": what iscsi-creds-login@.service
+ * runs. The paths (target, portal, TPGT, iface) come from the credential or
+ * from SendTargets discovery; each path's session is shared with other
+ * aliases and owned as session-owner.h says; node records live in the
+ * unit's private tmpfs only for as long as iscsiadm needs them.
+ */
+
 #include <errno.h>
-#include <fcntl.h>
 #include <linux/magic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/vfs.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "by-path-alias.h"
 #include "commands.h"
 #include "config.h"
-#include "io-util.h"
+#include "discovery.h"
+#include "iscsi-session.h"
 #include "iscsiadm.h"
 #include "load.h"
 #include "log.h"
 #include "node-db.h"
 #include "node-record.h"
 #include "scsi-scan.h"
-#include "service-creds.h"
 #include "secret.h"
+#include "service-creds.h"
+#include "session-owner.h"
 #include "string-util.h"
 
+/* All of a login within the unit's TimeoutStartSec=120s, with room left to
+ * clean up; SendTargets discovery gets at most DISCOVERY_BUDGET of it. */
+#define LOGIN_BUDGET (105 * USEC_PER_SEC)
+#define DISCOVERY_BUDGET (50 * USEC_PER_SEC)
 
-/*
- * What logout needs (target name, portal, TPGT, iface; nothing secret) is
- * kept in the unit's RuntimeDirectory= after a login. At shutdown PID 1 may
- * unmount the unit's credential directory before ExecStop= runs (seen with
- * systemd 252), so logout must not depend on it.
- */
-#define SESSION_FILE_PREFIX "session."
-#define DISCOVERY_ATTEMPTS 3
-#define IN_SET_ERRNO(r, a, b, c) ((r) == (a) || (r) == (b) || (r) == (c))
+typedef struct Login {
+        Target *t;
+        ChapSecrets *secrets;
+        char *transport;
+        NodeRef *refs;
+        size_t n;
+        Target *paths;          /* one view of @t per path: shallow, names point into @refs */
+        uint32_t *sid;          /* the path's session, when @up */
+        bool *up;               /* a session is there for us to use */
+        bool *need;             /* no session yet: we log in */
+        bool *prepared;         /* its node record is written */
+} Login;
 
-/* @t reached through one path: a shallow copy sharing @t's strings. */
+static void login_done(Login *l) {
+        target_free(l->t);
+        chap_secrets_free(l->secrets);
+        free(l->transport);
+        free(l->refs);
+        free(l->paths);
+        free(l->sid);
+        free(l->up);
+        free(l->need);
+        free(l->prepared);
+}
+
+/* @t reached through one path: a shallow copy sharing @t's and @p's strings. */
 static Target path_of(const Target *t, const NodeRef *p) {
         Target path = *t;
 
         path.name = (char *) p->name;
         path.portal = p->portal;
         path.tpgt = p->tpgt;
+        path.iface = (char *) p->iface;
         return path;
-}
-
-static int logout_all(const Target *t);
-
-/* Note one logged-in path (target, portal, TPGT) as "session.ALIAS.INDEX". */
-static int save_session_target(const Target *t, size_t index) {
-        _cleanup_free_ char *name = NULL, *text = NULL;
-        const char *dir = getenv("RUNTIME_DIRECTORY");
-        char portal[PORTAL_STRING_MAX];
-        int r;
-
-        if (isempty(dir))
-                return 0;
-        if (asprintf(&name, SESSION_FILE_PREFIX "%s.%zu", t->alias, index) < 0 ||
-            asprintf(&text, "# Written by iscsi-creds login for logout; not secret.\n"
-                            "target = %s\nportal = %s\ntpgt = %u\nlun = %llu\niface = %s\n",
-                     t->name, portal_to_string(&t->portal, portal), t->tpgt, (unsigned long long) t->lun,
-                     t->iface) < 0)
-                return log_oom();
-        r = write_private_file(dir, name, text);
-        if (r < 0)
-                return log_warning_errno(r, "%s: cannot note the session in %s: %m", t->alias, dir);
-        return 0;
-}
-
-/* Log out every path a login noted. Returns 1 if there were notes, 0 if
- * none, <0 on the first error (all are tried). */
-static int logout_noted_sessions(const char *alias) {
-        _cleanup_free_ char *prefix = NULL, *cred = NULL;
-        _cleanup_closedir_ DIR *d = NULL;
-        const char *dir = getenv("RUNTIME_DIRECTORY");
-        struct dirent *de;
-        int r = 0, found = 0;
-
-        if (isempty(dir) || !alias_is_valid(alias))
-                return 0;
-        d = opendir(dir);
-        if (!d)
-                return 0;
-        if (asprintf(&prefix, SESSION_FILE_PREFIX "%s.", alias) < 0 ||
-            asprintf(&cred, TARGET_CREDENTIAL_PREFIX "%s", alias) < 0)
-                return log_oom();
-
-        while ((de = readdir(d))) {
-                _cleanup_(target_freep) Target *t = NULL;
-                _cleanup_free_ char *path = NULL;
-                int k;
-
-                if (!startswith(de->d_name, prefix))
-                        continue;
-                if (asprintf(&path, "%s/%s", dir, de->d_name) < 0)
-                        return log_oom();
-                found = 1;
-                /* Parsed like the credential it was made from, under the credential's name. */
-                k = load_target(&(CredentialFile) { .name = cred, .path = path }, &t);
-                if (k >= 0)
-                        k = logout_all(t);
-                if (k < 0 && r == 0)
-                        r = k;
-        }
-        return r < 0 ? r : found;
 }
 
 /* The record will hold secrets: refuse unless it goes to memory. */
@@ -128,26 +95,6 @@ static int check_db_in_memory(bool discovery) {
         return r;
 }
 
-/* node.session.scan = manual: attach the one configured LUN ourselves. */
-static int attach_lun(const Target *t) {
-        uint32_t sid;
-        int r;
-
-        r = node_db_find_session(t, &sid);
-        if (r < 0)
-                return log_error_errno(r, "%s: cannot list iSCSI sessions: %m", t->credential);
-        if (r == 0)
-                return log_error_errno(ENOENT, "%s: logged in, but no session to %s is listed.", t->credential,
-                                       t->name);
-        r = scsi_scan_lun(sid, t->lun);
-        if (r < 0)
-                return log_error_errno(r, "%s: cannot scan LUN %llu of session %u: %m", t->credential,
-                                       (unsigned long long) t->lun, sid);
-        log_info("%s: asked the kernel to attach LUN %llu of session %u.", t->credential,
-                 (unsigned long long) t->lun, sid);
-        return 0;
-}
-
 /* The host-wide initiator name, when the target does not set its own. */
 static int apply_initiator_credential(Target *t) {
         _cleanup_(credential_file_freep) CredentialFile *f = NULL;
@@ -166,9 +113,8 @@ static int apply_initiator_credential(Target *t) {
         return initiator_name_parse(f->name, data, size, &t->initiator);
 }
 
-/* Write, check and log in one portal's node record. */
 /* Write one path's node record and check it through libopeniscsiusr. */
-static int prepare_portal(const Target *t, const ChapSecrets *secrets, const char *transport) {
+static int prepare_path(const Target *t, const ChapSecrets *secrets, const char *transport) {
         _cleanup_erase_free_ char *record = NULL;
         int r;
 
@@ -196,188 +142,41 @@ static int prepare_portal(const Target *t, const ChapSecrets *secrets, const cha
         return 0;
 }
 
-/* Several paths: one iscsiadm per target name logs in all its portals at
- * once, then the sessions tell which portals answered. */
-static int login_many(const Target *t, const NodeRef *paths, size_t n_paths, const bool *prepared,
-                      bool *logged_in, bool mutual) {
-        int first_error = 0;
+/* The record holds the CHAP secrets and iscsid keeps its own copy once
+ * iscsiadm handed it over: remove it, so it is not even in (swappable)
+ * tmpfs memory for the life of the unit. */
+static void remove_record(const Target *path) {
+        _cleanup_free_ char *dir = NULL, *file = NULL;
 
-        for (size_t i = 0; i < n_paths; i++) {
-                Target path = path_of(t, &paths[i]);
-                size_t n_sessions = 0;
-                int status = 0, k;
-                bool seen = false;
-
-                if (!prepared[i])
-                        continue;
-                for (size_t j = 0; j < i && !seen; j++)
-                        seen = prepared[j] && streq(paths[j].name, paths[i].name);
-                if (seen)
-                        continue;       /* this target name was logged in with an earlier path */
-
-                k = iscsiadm_login_all_portals(&path, mutual, &status);
-
-                for (size_t j = i; j < n_paths; j++) {
-                        Target p = path_of(t, &paths[j]);
-                        uint32_t sid;
-
-                        if (!prepared[j] || !streq(paths[j].name, paths[i].name))
-                                continue;
-                        if (node_db_find_session(&p, &sid) > 0) {
-                                logged_in[j] = true;
-                                n_sessions++;
-                                log_internal(LOG_INFO, 0, MESSAGE_ID_LOGGED_IN, "%s: logged in to %s at %s:%u,%u.",
-                                             t->alias, p.name, p.portal.address, p.portal.port, p.tpgt);
-                        } else
-                                log_warning("%s: portal %s:%u of %s did not log in.", t->credential,
-                                            p.portal.address, p.portal.port, p.name);
-                }
-
-                if (k == -EIO && n_sessions == 0)
-                        k = iscsiadm_report_login(&path, status, mutual);
-                else if (k == -EIO) {
-                        log_warning("%s: not every portal of %s answered (iscsiadm exit status %d).", t->credential,
-                                    path.name, status);
-                        k = 0;
-                }
-                if (k < 0 && first_error == 0)
-                        first_error = k;
-        }
-        return first_error;
+        if (node_record_path(NODE_DB_ROOT, path, &dir, &file) < 0)
+                return;
+        if (unlink(file) < 0 && errno != ENOENT)
+                log_warning_errno(errno, "%s: cannot remove the node record %s: %m", path->credential, file);
 }
 
-/* Log out the session of one path (@t->name at @t->portal); none is fine. */
-static int logout_path(const Target *t) {
-        uint32_t sid;
+/* Loads what a login needs: target, secrets, initiator name, iface. */
+static int login_load(const char *alias, Login *l) {
+        _cleanup_(credential_file_freep) CredentialFile *auth = NULL;
+        Target *t;
         int r;
 
-        r = node_db_find_session(t, &sid);
-        if (r < 0)
-                return log_error_errno(r, "%s: cannot list iSCSI sessions: %m", t->credential);
-        if (r == 0) {
-                log_info("%s: not logged in to %s at %s:%u, nothing to do.", t->alias, t->name, t->portal.address,
-                         t->portal.port);
-                return 0;
-        }
-        return iscsiadm_logout(t, sid);
-}
-
-/* Log out every portal's session; returns the first error, having tried all. */
-static int logout_all(const Target *t) {
-        int r = 0;
-
-        for (size_t i = 0; i < t->n_portals; i++) {
-                Target path = *t;
-                int k;
-
-                path.portal = t->portals[i];
-                k = logout_path(&path);
-                if (k < 0 && r == 0)
-                        r = k;
-        }
-        return r;
-}
-
-/* The (target, portal, TPGT) paths to log in to: the configured portals, or
- * what SendTargets discovery at them announced (filtered by "target =" if set). */
-static int login_paths(const Target *t, const ChapSecrets *secrets, NodeRef **ret, size_t *ret_n) {
-        _cleanup_free_ NodeRef *refs = NULL;
-        size_t n = 0, k = 0, n_discovered = 0;
-        int r, first_error = 0;
-
-        if (!t->discovery) {
-                refs = calloc(t->n_portals, sizeof(NodeRef));
-                if (!refs)
-                        return log_oom();
-                for (size_t i = 0; i < t->n_portals; i++) {
-                        snprintf(refs[i].name, sizeof refs[i].name, "%s", t->name);
-                        refs[i].portal = t->portals[i];
-                        refs[i].tpgt = t->tpgt;
-                }
-                *ret = TAKE_PTR(refs);
-                *ret_n = t->n_portals;
-                return 0;
-        }
-
-        for (size_t i = 0; i < t->n_portals; i++) {
-                _cleanup_erase_free_ char *record = NULL;
-                Target d = *t;
-
-                d.portal = t->portals[i];
-                r = discovery_record_render(&d.portal, secrets, &record);
-                if (r < 0)
-                        return log_oom();
-                r = discovery_record_write(NODE_DB_ROOT, &d.portal, record);
-                if (r < 0)
-                        return log_error_errno(r, "%s: failed to write the discovery record under %s/send_targets: %m",
-                                               t->credential, NODE_DB_ROOT);
-                /* A target may drop a discovery session now and then (seen with LIO and three
-                 * concurrent discoveries: "Connection to Discovery Address closed", PDU timeout);
-                 * try again, except when the answer was "wrong secret". */
-                for (unsigned attempt = 1;; attempt++) {
-                        r = iscsiadm_discover(&d, secrets && secrets->discovery_username_in);
-                        if (r >= 0 || attempt >= DISCOVERY_ATTEMPTS ||
-                            !IN_SET_ERRNO(r, -ETIMEDOUT, -EHOSTUNREACH, -EIO))
-                                break;
-                        log_notice("%s: trying SendTargets discovery at %s:%u again (%u of %u).", t->credential,
-                                   d.portal.address, d.portal.port, attempt + 1, DISCOVERY_ATTEMPTS);
-                        (void) nanosleep(&(struct timespec) { .tv_sec = 1 }, NULL);
-                }
-                if (r < 0) {
-                        if (first_error == 0)
-                                first_error = r;
-                        continue;
-                }
-                n_discovered++;
-        }
-        if (n_discovered == 0)
-                return first_error;
-
-        r = node_db_list(&refs, &n);
-        if (r < 0)
-                return log_error_errno(r, "%s: cannot list what discovery found: %m", t->credential);
-        for (size_t i = 0; i < n; i++) {
-                if (t->name && !streq(refs[i].name, t->name))
-                        continue;
-                log_info("%s: discovered %s at %s:%u,%u.", t->credential, refs[i].name, refs[i].portal.address,
-                         refs[i].portal.port, refs[i].tpgt);
-                refs[k++] = refs[i];
-        }
-        if (k == 0)
-                return log_error_errno(ENOENT, "%s: SendTargets discovery found %s.", t->credential,
-                                       t->name ? "no portal of this target" : "no target");
-        *ret = TAKE_PTR(refs);
-        *ret_n = k;
-        return 0;
-}
-
-int verb_login(const char *alias) {
-        _cleanup_(target_freep) Target *t = NULL;
-        _cleanup_(chap_secrets_freep) ChapSecrets *secrets = NULL;
-        _cleanup_(credential_file_freep) CredentialFile *auth = NULL;
-        _cleanup_free_ char *transport = NULL;
-        _cleanup_free_ NodeRef *paths = NULL;
-        _cleanup_free_ bool *logged_in = NULL, *prepared = NULL;
-        size_t n_ok = 0, n_paths = 0;
-        int r, first_error = 0;
-
-        r = load_service_target(alias, false, &t);
+        r = load_service_target(alias, false, &l->t);
         if (r < 0)
                 return r;
-
+        t = l->t;
         r = find_auth_credential(t, CREDENTIAL_SEARCH_SERVICE, NULL, 0, &auth);
         if (r < 0)
                 return r;
         if (auth) {
-                r = load_chap_secrets(auth, &secrets);
+                r = load_chap_secrets(auth, &l->secrets);
                 if (r < 0)
                         return r;
                 log_info("%s: using %s CHAP secrets from %s%s.", t->credential,
-                         chap_secrets_mutual(secrets) ? "mutual" : secrets->password ? "one-way" : "no",
+                         chap_secrets_mutual(l->secrets) ? "mutual" : l->secrets->password ? "one-way" : "no",
                          auth->name,
                          !t->discovery ? "" :
-                         secrets->discovery_username_in ? ", mutual CHAP for discovery" :
-                         secrets->discovery_password ? ", one-way CHAP for discovery" : ", none for discovery");
+                         l->secrets->discovery_username_in ? ", mutual CHAP for discovery" :
+                         l->secrets->discovery_password ? ", one-way CHAP for discovery" : ", none for discovery");
         } else
                 log_notice("%s: no CHAP secrets were passed to this service; logging in without authentication.",
                            t->credential);
@@ -388,81 +187,274 @@ int verb_login(const char *alias) {
         if (t->initiator)
                 log_info("%s: logging in as initiator %s.", t->credential, t->initiator);
 
-        r = node_db_iface_transport(t->iface, &transport);
+        r = node_db_iface_transport(t->iface, &l->transport);
         if (r == -ENOENT)
                 return log_syntax(t->credential, 0, LOG_ERR, ENOENT,
                                   "iface \"%s\" is not configured in %s/ifaces (iscsiadm -m iface).", t->iface,
                                   NODE_DB_ROOT);
         if (r < 0)
                 return log_error_errno(r, "%s: cannot read iface \"%s\": %m", t->credential, t->iface);
+        return check_db_in_memory(t->discovery);
+}
 
-        r = check_db_in_memory(t->discovery);
-        if (r < 0)
-                return r;
-
-        r = login_paths(t, secrets, &paths, &n_paths);
-        if (r < 0)
-                return r;
-
-        /* One session per path. With several (multipath, discovery), the target is up as long as
-         * one answers: a dead portal at boot must not fail it. */
-        logged_in = calloc(n_paths, sizeof(bool));
-        prepared = calloc(n_paths, sizeof(bool));
-        if (!logged_in || !prepared)
+static int login_alloc_paths(Login *l) {
+        l->paths = calloc(l->n, sizeof(Target));
+        l->sid = calloc(l->n, sizeof(uint32_t));
+        l->up = calloc(l->n, sizeof(bool));
+        l->need = calloc(l->n, sizeof(bool));
+        l->prepared = calloc(l->n, sizeof(bool));
+        if (!l->paths || !l->sid || !l->up || !l->need || !l->prepared)
                 return log_oom();
-        for (size_t i = 0; i < n_paths; i++) {
-                Target path = path_of(t, &paths[i]);
+        for (size_t i = 0; i < l->n; i++)
+                l->paths[i] = path_of(l->t, &l->refs[i]);
+        return 0;
+}
 
-                r = prepare_portal(&path, secrets, transport);
+/* Which paths have a session already (ours for another alias, or made by
+ * someone else), which need a login. Under the paths' locks. */
+static int join_sessions(Login *l, SessionOwner **owners) {
+        for (size_t i = 0; i < l->n; i++) {
+                const Target *p = &l->paths[i];
+                int r = session_owner_join(owners[i], p->alias, &l->sid[i]);
+
+                if (r < 0)
+                        return log_error_errno(r, "%s: cannot record the use of the session to %s at %s:%u: %m",
+                                               p->credential, p->name, p->portal.address, p->portal.port);
+                if (r == SESSION_ABSENT) {
+                        l->need[i] = true;
+                        continue;
+                }
+                l->up[i] = true;
+                log_internal(LOG_INFO, 0, MESSAGE_ID_LOGGED_IN,
+                             r == SESSION_OURS ?
+                             "%s: using session %u to %s at %s:%u,%u, made by iscsi-creds for another alias; it is "
+                             "logged out when the last alias using it stops." :
+                             "%s: using session %u to %s at %s:%u,%u, which iscsi-creds did not make; iscsi-creds "
+                             "will not log it out.",
+                             p->alias, l->sid[i], p->name, p->portal.address, p->portal.port, p->tpgt);
+        }
+        return 0;
+}
+
+/* The sessions our login made, recorded as ours; 15 ("already there")
+ * means someone else made it meanwhile: used, never logged out by us. */
+static size_t note_new_sessions(Login *l, SessionOwner **owners, const char *name, bool raced) {
+        size_t n_new = 0;
+
+        for (size_t j = 0; j < l->n; j++) {
+                const Target *p = &l->paths[j];
+                IscsiSession s;
+
+                if (!l->prepared[j] || !streq(l->refs[j].name, name))
+                        continue;
+                remove_record(p);
+                if (iscsi_session_find(p, &s) <= 0) {
+                        log_warning("%s: portal %s:%u of %s did not log in.", p->credential, p->portal.address,
+                                    p->portal.port, p->name);
+                        continue;
+                }
+                l->up[j] = true;
+                l->sid[j] = s.sid;
+                n_new++;
+                if (raced) {
+                        (void) session_owner_join(owners[j], p->alias, &l->sid[j]);
+                        continue;
+                }
+                if (session_owner_created(owners[j], p->alias, s.sid) < 0)
+                        log_warning("%s: cannot record session %u as made by iscsi-creds; it will not be logged "
+                                    "out at stop.", p->credential, s.sid);
+                log_internal(LOG_INFO, 0, MESSAGE_ID_LOGGED_IN, "%s: logged in to %s at %s:%u,%u (session %u).",
+                             p->alias, p->name, p->portal.address, p->portal.port, p->tpgt, s.sid);
+        }
+        return n_new;
+}
+
+/* Write the records of the paths without a session and log them in. */
+static int login_needed(Login *l, SessionOwner **owners, usec_t deadline) {
+        int first_error = 0, r;
+
+        for (size_t i = 0; i < l->n; i++) {
+                if (!l->need[i])
+                        continue;
+                r = prepare_path(&l->paths[i], l->secrets, l->transport);
                 if (r < 0) {
+                        remove_record(&l->paths[i]);
                         if (first_error == 0)
                                 first_error = r;
                         continue;
                 }
-                prepared[i] = true;
+                l->prepared[i] = true;
         }
+        for (size_t i = 0; i < l->n; i++) {
+                const Target *p = &l->paths[i];
+                bool mutual = chap_secrets_mutual(l->secrets), seen = false;
+                usec_t now = now_monotonic(), left = deadline > now ? deadline - now : 0;
+                size_t n_paths = 0, n_new;
+                int status = 0;
 
-        if (n_paths == 1 && prepared[0]) {
-                Target path = path_of(t, &paths[0]);
-
-                r = iscsiadm_login(&path, chap_secrets_mutual(secrets));
-                if (r < 0 && first_error == 0)
-                        first_error = r;
-                logged_in[0] = r >= 0;
-        } else if (n_paths > 1) {
-                r = login_many(t, paths, n_paths, prepared, logged_in, chap_secrets_mutual(secrets));
-                if (r < 0 && first_error == 0)
-                        first_error = r;
-        }
-
-        for (size_t i = 0; i < n_paths; i++) {
-                Target path = path_of(t, &paths[i]);
-
-                if (!logged_in[i])
+                if (!l->prepared[i])
                         continue;
-                n_ok++;
-                /* Not fatal: logout falls back to the credentials. */
-                (void) save_session_target(&path, i);
+                for (size_t j = 0; j < l->n; j++)
+                        if (l->prepared[j] && streq(l->refs[j].name, p->name)) {
+                                seen = seen || j < i;
+                                n_paths++;
+                        }
+                if (seen)
+                        continue;       /* logged in with an earlier path of the same name */
+
+                /* Several paths: one iscsiadm per target name logs them in at once (a dead
+                 * portal costs its timeout once), then the sessions tell which answered. */
+                if (n_paths > 1)
+                        r = iscsiadm_login_all_portals(p, mutual, left, &status);
+                else
+                        r = iscsiadm_login(p, mutual, left);
+                /* 15 for one path: someone else logged in since we looked. For several it
+                 * is about paths that were up before (discovery wrote their records too). */
+                n_new = note_new_sessions(l, owners, p->name, n_paths == 1 && r == 1);
+                if (n_paths > 1 && r == -EIO && n_new == 0)
+                        r = iscsiadm_report_login(p, status, mutual);
+                else if (n_paths > 1 && r == -EIO) {
+                        log_warning("%s: not every portal of %s answered (iscsiadm exit status %d).",
+                                    p->credential, p->name, status);
+                        r = 0;
+                }
+                if (r < 0 && n_new == 0 && first_error == 0)
+                        first_error = r;
         }
-        if (n_ok == 0)
-                return first_error < 0 ? first_error : -EIO;
-        if (n_ok < n_paths)
-                log_notice("%s: logged in through %zu of %zu portals.", t->credential, n_ok, n_paths);
+        return first_error;
+}
 
-        for (size_t i = 0; i < n_paths && !t->scan_auto; i++) {
-                Target path = path_of(t, &paths[i]);
+/* node.session.scan = manual: attach the one configured LUN ourselves, in
+ * whichever encoding the target uses for LUNs >= 256 (scsi-scan.h). */
+static int attach_lun(const Target *path, uint32_t sid) {
+        uint64_t kernel_lun = scsi_lun_flat(path->lun);
+        IscsiSession s;
+        int r;
 
-                if (!logged_in[i])
-                        continue;
-                r = attach_lun(&path);
+        r = iscsi_session_read(sid, &s);
+        if (r < 0)
+                return log_error_errno(r, "%s: session %u to %s is not in sysfs: %m", path->credential, sid,
+                                       path->name);
+        r = scsi_scan_lun(s.host, kernel_lun);
+        if (r == 0 && path->lun >= SCSI_LUN_FLAT_MIN) {
+                /* Not flat space: peripheral device addressing (LIO). The units wait for the flat
+                 * space by-path name; a rule of ours gives it to this LUN before it appears. */
+                int k = by_path_alias_add(BY_PATH_ALIAS_RULES_DIR, path, true);
+
+                if (k < 0)
+                        log_warning_errno(k, "%s: cannot add the udev rule that names LUN %llu's disk as the units "
+                                          "expect: %m", path->credential, (unsigned long long) path->lun);
+                kernel_lun = path->lun;
+                r = scsi_scan_lun(s.host, kernel_lun);
+        }
+        if (r < 0)
+                return log_error_errno(r, "%s: cannot scan LUN %llu of session %u: %m", path->credential,
+                                       (unsigned long long) path->lun, sid);
+        if (r == 0)
+                return log_error_errno(ENXIO, "%s: the target %s has no LUN %llu (session %u; the kernel found "
+                                       "nothing there).", path->credential, path->name,
+                                       (unsigned long long) path->lun, sid);
+        log_info("%s: attached LUN %llu of session %u (kernel LUN %llu%s).", path->credential,
+                 (unsigned long long) path->lun, sid, (unsigned long long) kernel_lun,
+                 path->lun < SCSI_LUN_FLAT_MIN ? "" :
+                 kernel_lun == path->lun ? ", peripheral device addressing" : ", flat space addressing");
+        return 0;
+}
+
+/* Stop using every path @alias uses; log out the sessions iscsi-creds made
+ * that nobody else uses. Returns the first error, having tried all. */
+static int leave_all(const char *alias) {
+        _cleanup_free_ NodeRef *refs = NULL;
+        size_t n = 0;
+        int r, first_error = 0;
+
+        r = session_owner_paths_of(SESSION_REGISTRY_DIR, alias, &refs, &n);
+        if (r < 0)
+                return log_oom();
+        if (n == 0)
+                log_info("%s: uses no iSCSI session, nothing to log out.", alias);
+        for (size_t i = 0; i < n; i++) {
+                _cleanup_(session_owner_unlockp) SessionOwner *o = NULL;
+                Target path = { .alias = (char *) alias, .credential = (char *) alias };
+                unsigned users = 0;
+                uint32_t sid = 0;
+
+                path = path_of(&path, &refs[i]);
+                r = session_owner_lock(SESSION_REGISTRY_DIR, &path, &o);
+                if (r >= 0)
+                        r = session_owner_leave(o, alias, &sid, &users);
                 if (r < 0) {
-                        /* ExecStop= does not run when ExecStart= fails: leave no session behind. */
-                        for (size_t j = 0; j < n_paths; j++)
-                                if (logged_in[j]) {
-                                        Target p = path_of(t, &paths[j]);
+                        log_error_errno(r, "%s: cannot update the record of the session to %s at %s:%u: %m", alias,
+                                        path.name, path.portal.address, path.portal.port);
+                } else if (r > 0) {
+                        r = iscsiadm_logout(&path, sid);
+                        if (r >= 0)
+                                (void) session_owner_logged_out(o, sid);
+                } else if (users > 0)
+                        log_info("%s: the session to %s at %s:%u,%u stays: %u other alias%s still use%s it.", alias,
+                                 path.name, path.portal.address, path.portal.port, path.tpgt, users,
+                                 users == 1 ? "" : "es", users == 1 ? "s" : "");
+                else
+                        log_info("%s: the session to %s at %s:%u,%u was not made by iscsi-creds (or is gone); "
+                                 "leaving it as it is.", alias, path.name, path.portal.address, path.portal.port,
+                                 path.tpgt);
+                if (r < 0 && first_error == 0)
+                        first_error = r;
+        }
+        r = by_path_alias_remove(BY_PATH_ALIAS_RULES_DIR, alias);
+        if (r < 0)
+                log_warning_errno(r, "%s: cannot remove its udev rules from %s: %m", alias, BY_PATH_ALIAS_RULES_DIR);
+        return first_error;
+}
 
-                                        (void) logout_path(&p);
-                                }
+/* Everything up to having sessions, under the paths' locks. */
+static int login_sessions(Login *l) {
+        SessionOwner **owners = NULL;
+        usec_t start = now_monotonic();
+        int r;
+
+        r = login_paths(l->t, l->secrets, start + DISCOVERY_BUDGET, &l->refs, &l->n);
+        if (r < 0)
+                return r;
+        r = login_alloc_paths(l);
+        if (r < 0)
+                return r;
+        r = session_owner_lock_all(SESSION_REGISTRY_DIR, l->paths, l->n, &owners);
+        if (r < 0)
+                return log_error_errno(r, "%s: cannot lock the session records under %s: %m", l->t->credential,
+                                       SESSION_REGISTRY_DIR);
+        r = join_sessions(l, owners);
+        if (r >= 0)
+                r = login_needed(l, owners, start + LOGIN_BUDGET);
+        session_owners_unlock(owners, l->n);
+        return r;
+}
+
+int verb_login(const char *alias) {
+        _cleanup_(login_done) Login l = {};
+        size_t n_up = 0;
+        int r;
+
+        r = login_load(alias, &l);
+        if (r < 0)
+                return r;
+        r = login_sessions(&l);
+        for (size_t i = 0; i < l.n; i++)
+                n_up += l.up[i];
+        if (n_up == 0) {
+                (void) leave_all(alias);
+                return r < 0 ? r : -EIO;
+        }
+        if (n_up < l.n)
+                log_notice("%s: logged in through %zu of %zu portals.", l.t->credential, n_up, l.n);
+
+        for (size_t i = 0; i < l.n && !l.t->scan_auto; i++) {
+                if (!l.up[i])
+                        continue;
+                r = attach_lun(&l.paths[i], l.sid[i]);
+                if (r < 0) {
+                        /* ExecStopPost= would do it too; be sure no session of ours stays behind. */
+                        (void) leave_all(alias);
                         return r;
                 }
         }
@@ -470,18 +462,7 @@ int verb_login(const char *alias) {
 }
 
 int verb_logout(const char *alias) {
-        _cleanup_(target_freep) Target *t = NULL;
-        int r;
-
-        r = logout_noted_sessions(alias);
-        if (r != 0)
-                return r < 0 ? r : 0;
-
-        r = load_service_target(alias, true, &t);
-        if (r < 0)
-                return r;
-        if (t->discovery && !t->name)
-                return log_warning_errno(ENOENT, "%s: no note of the sessions this unit's discovery found; "
-                                         "nothing to log out.", alias);
-        return logout_all(t);
+        if (!alias_is_valid(alias))
+                return log_error_errno(EINVAL, "\"%s\" is not a valid alias.", alias);
+        return leave_all(alias);
 }

@@ -135,6 +135,7 @@ int node_db_list(NodeRef **ret, size_t *ret_n) {
                 if (portal_parse(text, &r->portal, &reason) < 0)
                         continue;
                 strcpy(r->name, name);
+                snprintf(r->iface, sizeof r->iface, "%s", iscsi_node_iface_name_get(nodes[i]) ?: "default");
                 r->tpgt = iscsi_node_tpgt_get(nodes[i]) < 0 ? 1 : (unsigned) iscsi_node_tpgt_get(nodes[i]);
                 k++;
         }
@@ -170,49 +171,4 @@ int node_db_iface_transport(const char *iface, char **ret) {
                 return -ENOMEM;
         *ret = s;
         return 0;
-}
-
-int node_db_session_info(const Target *t, SessionInfo *ret) {
-        _cleanup_(iscsi_context_freep) struct iscsi_context *ctx = NULL;
-        struct iscsi_session **ses = NULL;
-        uint32_t n = 0;
-        int rc, found = 0;
-
-        ctx = context_new();
-        if (!ctx)
-                return -ENOMEM;
-
-        rc = iscsi_sessions_get(ctx, &ses, &n);
-        if (rc == LIBISCSI_ERR_NOMEM)
-                return -ENOMEM;
-        if (rc != LIBISCSI_OK)
-                return -EIO;
-
-        for (uint32_t i = 0; i < n && !found; i++) {
-                const char *addr = iscsi_session_persistent_address_get(ses[i]);
-
-                if (!streq_ptr(iscsi_session_target_name_get(ses[i]), t->name))
-                        continue;
-                if (!address_equal(&t->portal, addr) ||
-                    iscsi_session_persistent_port_get(ses[i]) != (int32_t) t->portal.port)
-                        continue;
-                *ret = (SessionInfo) {
-                        .sid = iscsi_session_sid_get(ses[i]),
-                        .persistent_port = iscsi_session_persistent_port_get(ses[i]),
-                        .tpgt = iscsi_session_tpgt_get(ses[i]),
-                };
-                snprintf(ret->persistent_address, sizeof ret->persistent_address, "%s", addr);
-                found = 1;
-        }
-        iscsi_sessions_free(ses, n);
-        return found;
-}
-
-int node_db_find_session(const Target *t, uint32_t *ret_sid) {
-        SessionInfo info;
-        int r = node_db_session_info(t, &info);
-
-        if (r > 0)
-                *ret_sid = info.sid;
-        return r;
 }

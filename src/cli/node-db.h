@@ -27,11 +27,12 @@
  */
 int node_db_check_record(const Target *t);
 
-/* One node record: a target reached through one portal. */
+/* One node record: a target reached through one portal, TPGT and iface. */
 typedef struct NodeRef {
         char name[ISCSI_NAME_MAX + 1];
         Portal portal;
         unsigned tpgt;
+        char iface[IFACE_NAME_MAX + 1];
 } NodeRef;
 
 /**
@@ -55,38 +56,6 @@ int node_db_list(NodeRef **ret, size_t *ret_n);
  * Return: 0; -ENOENT if no such iface is configured; -ENOMEM; -EIO.
  */
 int node_db_iface_transport(const char *iface, char **ret);
-
-/**
- * node_db_find_session() - the session logged in to @t, if any
- * @t: target
- * @ret_sid: the session id (iscsiadm -m session -r SID)
- *
- * Matches target name, persistent portal address (compared as addresses,
- * not text) and port.
- *
- * Return: 1 if found, 0 if not logged in, -EIO if sessions cannot be
- * listed, -ENOMEM.
- */
-int node_db_find_session(const Target *t, uint32_t *ret_sid);
-
-typedef struct SessionInfo {
-        uint32_t sid;                           /* iscsiadm -m session -r SID; sysfs sessionSID */
-        char persistent_address[64];            /* the portal the session was created for */
-        int32_t persistent_port;
-        int32_t tpgt;
-} SessionInfo;
-
-/**
- * node_db_session_info() - what libopeniscsiusr reports of @t's session
- * @t: target
- * @ret: filled when found
- *
- * Matching as node_db_find_session().
- *
- * Return: 1 if found, 0 if not logged in, -EIO if sessions cannot be
- * listed, -ENOMEM.
- */
-int node_db_session_info(const Target *t, SessionInfo *ret);
 
 /**
  * iscsi_error_to_errno() - libopeniscsiusr's LIBISCSI_ERR_* as -errno

@@ -3,20 +3,44 @@
 
 #include <stdint.h>
 
-/**
- * scsi_scan_lun() - have the kernel probe one LUN of an iSCSI session
- * @sid: session id (/sys/class/iscsi_session/session<SID>)
- * @lun: the configured LUN, 0..16383
+/*
+ * Attaching one LUN of an iSCSI session ourselves ("node.session.scan =
+ * manual": open-iscsi then scans nothing after login).
  *
- * With "node.session.scan = manual" open-iscsi does not scan the target's
- * LUNs after login; this attaches exactly the one configured. It writes
- * "0 0 L" (channel, target id, LUN; one SCSI host per software-iSCSI
- * session, channel and id 0) to the session's /sys/class/scsi_host/hostH/scan
- * (Documentation/ABI/testing/sysfs-class-scsi_host). L is the kernel's LUN
- * number: N below 256, 0x4000 | N above (SAM flat-space addressing, which
- * is how Linux numbers such LUNs).
- *
- * Return: 0; -ENOENT if the session or its SCSI host is not in sysfs;
- * -errno from writing the scan file.
+ * The kernel's number for a LUN (the L of H:C:T:L, and what udev's path_id
+ * prints) is the 8-byte SCSI LUN the target reports, read by
+ * scsilun_to_int(). Below 256 every target agrees. From 256 on they do not
+ * (SAM-5 §4.7): tgt reports flat space addressing, kernel LUN 0x4000 | N;
+ * LIO (the kernel target, targetcli, many NAS products) reports
+ * peripheral device addressing with the high bits in the bus identifier,
+ * kernel LUN N. Nothing but asking tells them apart, so scsi_lun_attach()
+ * probes the flat form first, then the peripheral one: a target answers a
+ * probe of a LUN it does not have with "logical unit not supported"
+ * (peripheral qualifier 3) and the kernel attaches nothing.
  */
-int scsi_scan_lun(uint32_t sid, uint64_t lun);
+
+/* LUNs from here on are encoded differently by different targets. */
+#define SCSI_LUN_FLAT_MIN 256
+#define SCSI_LUN_FLAT_SPACE 0x4000
+
+/**
+ * scsi_lun_flat() - the kernel's LUN for configured LUN @lun under SAM flat space addressing
+ * Return: @lun below 256, else 0x4000 | @lun (SAM-5 §4.7.7).
+ */
+uint64_t scsi_lun_flat(uint64_t lun);
+
+/**
+ * scsi_scan_lun() - have the kernel probe one LUN of a session's SCSI host
+ * @host: SCSI host number of the session (one host per software-iSCSI
+ *        session; channel and target id 0)
+ * @kernel_lun: the kernel's LUN number to probe
+ *
+ * Writes "0 0 L" to /sys/class/scsi_host/hostH/scan
+ * (Documentation/ABI/testing/sysfs-class-scsi_host); the scan runs before
+ * the write returns. A LUN already attached is not probed again.
+ *
+ * Return: 1 if the SCSI device H:0:0:L exists afterwards; 0 if the target
+ * has no such LUN; -ENOENT if the host is not in sysfs; -errno from
+ * writing the scan file.
+ */
+int scsi_scan_lun(unsigned host, uint64_t kernel_lun);

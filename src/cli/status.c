@@ -4,7 +4,9 @@
  * "iscsi-creds status [--json] [ALIAS...]": what each declared target is
  * doing now. Every source is optional: without a system bus (not booted
  * with systemd, a container) the unit state is "unknown"; without sessions
- * the session is absent. Reads no secret.
+ * the session is absent. Reads no secret: sessions are read from sysfs
+ * attribute by attribute (iscsi-session.h), not with libopeniscsiusr's
+ * iscsi_sessions_get(), which reads every session's CHAP password too.
  */
 
 #include <errno.h>
@@ -22,7 +24,8 @@
 #include "commands.h"
 #include "load.h"
 #include "log.h"
-#include "node-db.h"
+#include "iscsi-session.h"
+#include "session-owner.h"
 #include "string-util.h"
 #include "unit-name.h"
 
@@ -39,7 +42,9 @@ typedef struct TargetStatus {
         char *unit;
         char *active_state, *sub_state; /* "unknown" without a bus */
         bool has_session;
-        SessionInfo session;
+        IscsiSession session;
+        bool session_ours;              /* made by iscsi-creds (session-owner.h) */
+        char **session_users;           /* aliases using it, from the session records */
         char *session_state, *connection_state;   /* from sysfs, or NULL */
         DeviceLink *devices;            /* [0] the LUN, then its partitions */
         size_t n_devices;
@@ -62,6 +67,9 @@ static void target_status_done(TargetStatus *s) {
         free(s->sub_state);
         free(s->session_state);
         free(s->connection_state);
+        for (char **u = s->session_users; u && *u; u++)
+                free(*u);
+        free(s->session_users);
         for (size_t i = 0; i < s->n_devices; i++) {
                 free(s->devices[i].link);
                 free(s->devices[i].node);
@@ -232,13 +240,15 @@ static int collect_status(TargetStatus *s, sd_bus *bus) {
         if (r < 0)
                 return r;
 
-        r = node_db_session_info(s->target, &s->session);
-        if (r == -ENOMEM)
-                return r;
+        /* From sysfs, attribute by attribute: never the session's CHAP secrets. */
+        r = s->target->name ? iscsi_session_find(s->target, &s->session) : 0;
         if (r < 0)
-                log_debug_errno(r, "Cannot list iSCSI sessions: %m");
+                return r;
         s->has_session = r > 0;
         if (s->has_session) {
+                r = session_owner_users(SESSION_REGISTRY_DIR, s->target, &s->session_ours, &s->session_users);
+                if (r == -ENOMEM)
+                        return r;
                 s->session_state = read_sysfs("/sys/class/iscsi_session/session%u/state", s->session.sid);
                 s->connection_state = read_sysfs("/sys/class/iscsi_connection/connection%u:0/state", s->session.sid);
         }
@@ -265,9 +275,15 @@ static void print_text(const TargetStatus *s) {
                t->tpgt, (unsigned long long) t->lun, t->iface);
         printf("    unit:    %s: %s (%s)\n", s->unit, s->active_state, s->sub_state);
         if (s->has_session)
-                printf("    session: SID %u to %s:%d, session %s, connection %s\n", s->session.sid,
+        {
+                printf("    session: SID %u to %s:%u, session %s, connection %s, made by %s\n", s->session.sid,
                        s->session.persistent_address, s->session.persistent_port, s->session_state ?: "unknown",
-                       s->connection_state ?: "unknown");
+                       s->connection_state ?: "unknown", s->session_ours ? "iscsi-creds" : "someone else");
+                for (char **u = s->session_users; u && *u; u++)
+                        printf("%s%s", u == s->session_users ? "    used by: " : ", ", *u);
+                if (s->session_users && *s->session_users)
+                        printf("\n");
+        }
         else
                 printf("    session: none\n");
         for (size_t i = 0; i < s->n_devices; i++)
@@ -320,6 +336,11 @@ static json_object *status_to_json(const TargetStatus *s) {
                 json_object_object_add(x, "tpgt", json_object_new_int(s->session.tpgt));
                 json_object_object_add(x, "state", json_string_or_null(s->session_state));
                 json_object_object_add(x, "connection_state", json_string_or_null(s->connection_state));
+                json_object_object_add(x, "made_by_iscsi_creds", json_object_new_boolean(s->session_ours));
+                json_object *users = json_object_new_array();
+                for (char **u = s->session_users; u && *u; u++)
+                        json_object_array_add(users, json_object_new_string(*u));
+                json_object_object_add(x, "used_by", users);
                 json_object_object_add(o, "session", x);
         } else
                 json_object_object_add(o, "session", NULL);

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include "chap.h"
+#include "node-db.h"
+#include "target.h"
+#include "timespan.h"
+
+/**
+ * login_paths() - the (target, portal, TPGT, iface) paths to log in to
+ * @t: the target
+ * @secrets: its secrets (discovery.sendtargets.auth.* are used), or NULL
+ * @deadline: CLOCK_MONOTONIC time (µs) by which discovery must be done
+ * @ret: array of paths (iface: @t->iface); free()
+ * @ret_n: number of paths, at least 1 on success
+ *
+ * Without "discovery =": the configured portals. With "discovery =
+ * sendtargets": SendTargets discovery (RFC 7143 §13.3) at each portal
+ * through a discovery record in the private node DB, the time left split
+ * evenly over the portals not yet tried, so a dead first portal cannot use
+ * up the time of the others; a portal whose iscsiadm answered with a
+ * transient error (connection closed, PDU timeout) is tried again within
+ * its share, one that we had to kill or that rejected the secret is not.
+ * The announced records, filtered by "target =" when set, are the paths.
+ * The discovery records are removed again (they hold secrets).
+ *
+ * Return: 0; -ENOENT if discovery announced no matching target; the first
+ * discovery error if no portal answered; -ENOMEM.
+ */
+int login_paths(const Target *t, const ChapSecrets *secrets, usec_t deadline, NodeRef **ret, size_t *ret_n);
+
+/** now_monotonic() - CLOCK_MONOTONIC in µs. */
+usec_t now_monotonic(void);
