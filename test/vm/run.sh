@@ -19,7 +19,11 @@
 #   admin      the admin's commands on the host before the boot (gen-secret |
 #              add, import-k8s-secret, import-iscsid-conf), then verify and
 #              status --json in the guest
-#   all        basic failures advanced discovery multipath admin
+#   sharing    LIO: two aliases for LUN 0 and LUN 300 of one target share
+#              its session (stop one with the other in use, start it again),
+#              an upper-case IQN, a session made by hand that iscsi-creds
+#              uses but never logs out
+#   all        basic failures advanced discovery multipath admin sharing
 #   demo       the shipped example (examples/iscsi.target.demo and
 #              iscsi.auth.demo.plain) from /etc/credstore(.encrypted);
 #              used by demo.sh
@@ -65,13 +69,13 @@ while [ $# -gt 0 ]; do
         *) scenarios+=("$1"); shift ;;
     esac
 done
-ALL_SCENARIOS="basic failures advanced discovery multipath admin"
+ALL_SCENARIOS="basic failures advanced discovery multipath admin sharing"
 [ "${#scenarios[@]}" -gt 0 ] || scenarios=(all)
 expanded=()
 for s in "${scenarios[@]}"; do
     case $s in
         all) read -r -a more <<<"$ALL_SCENARIOS"; expanded+=("${more[@]}") ;;
-        basic|failures|advanced|discovery|multipath|admin|demo) expanded+=("$s") ;;
+        basic|failures|advanced|discovery|multipath|admin|sharing|demo) expanded+=("$s") ;;
         *) die "unknown scenario '$s' (known: $ALL_SCENARIOS all)" ;;
     esac
 done
@@ -227,6 +231,19 @@ lio_target() {
     lun_image "$1" "${6:-}" "${7:-}"
     TGT_CONF+="lio-target $2 $3 /var/lib/vmtest/lun$1.img $4 $5"$'\n'
     SECRETS+=("$5")
+}
+# lio_lun KEY IQN N: LUN N = lun_image KEY of the LIO target IQN (LIO numbers
+# it N for the initiator: peripheral device addressing, also from 256 on)
+lio_lun() {
+    lun_image "$1"
+    TGT_CONF+="lio-lun $2 $3 /var/lib/vmtest/lun$1.img"$'\n'
+}
+# byhand IQN PORTAL USER PASSWORD: the guest logs in to IQN by hand with
+# iscsiadm (vmtest-byhand.service) before iscsi-creds starts
+byhand() {
+    TGT_CONF+="byhand $1 $2 $3 $4"$'\n'; SECRETS+=("$4")
+    install -m 0644 "$VM_DIR/guest/vmtest-byhand.service" "$ROOT/etc/systemd/system/"
+    ln -sf ../vmtest-byhand.service "$ROOT/etc/systemd/system/multi-user.target.wants/"
 }
 # lio_discovery_auth USER PASSWORD: LIO enforces CHAP for SendTargets discovery
 lio_discovery_auth() { TGT_CONF+="lio-discovery-auth $1 $2"$'\n'; SECRETS+=("$2"); }
@@ -654,6 +671,74 @@ EOF
     expect multipath-mount multipath-dm boot-time no-failed-units \
            secrets-journal secrets-cmdline secrets-units secrets-nodedb
     mounted mp /mnt/mp
+}
+
+# Real deployments on LIO (issue 8): two aliases for LUN 0 and LUN 300 of one
+# target share its session; LUN 300 in LIO's peripheral device addressing;
+# an upper-case IQN as arrays write them; a session an admin made by hand
+# (used by an alias, never logged out by iscsi-creds). Stop one alias while
+# the other's file system is in use, start it again, stop iscsi-creds.target.
+scenario_sharing() {
+    local pw pwu pwh a lio=127.0.0.1:3261 up=iqn.2000-01.com.synology:DS918.Target-1.VMTEST
+    pw=$(rand_str 24) pwu=$(rand_str 24) pwh=$(rand_str 24)
+    # SMBIOS carries about 4 KiB: the (non-secret) definitions go to /etc/credstore
+    CREDSTORE_TARGETS=1
+    lio_target 1 "$IQN:shared" "$lio" shareduser "$pw"
+    lio_lun 2 "$IQN:shared" 300
+    lio_target 3 "$up" "$lio" upperuser "$pwu"
+    lio_target 4 "$IQN:byhand" "$lio" handuser "$pwh"
+    byhand "$IQN:byhand" "$lio" handuser "$pwh"
+    for a in s0 s300; do
+        target_cred "$a" <<EOF
+# LUN ${a#s} of a LIO target, sharing its session with the other alias
+target = $IQN:shared
+portal = $lio
+lun = ${a#s}
+mount = /mnt/$a
+auth = shared
+EOF
+    done
+    auth_cred shared <<EOF
+node.session.auth.username = shareduser
+node.session.auth.password = $pw
+EOF
+    target_cred upper <<EOF
+# upper-case IQN, used byte for byte
+target = $up
+portal = $lio
+lun = 0
+mount = /mnt/upper
+EOF
+    auth_cred upper <<EOF
+node.session.auth.username = upperuser
+node.session.auth.password = $pwu
+EOF
+    target_cred byhand <<EOF
+# a target an admin already logged in to by hand
+target = $IQN:byhand
+portal = $lio
+lun = 0
+mount = /mnt/byhand
+EOF
+    auth_cred byhand <<EOF
+node.session.auth.username = handuser
+node.session.auth.password = $pwh
+EOF
+    check wait_settled 120
+    check check_mounted sharing-lun0 s0 /mnt/s0 "${TOKEN[1]}" isolated
+    check check_mounted sharing-lun300 s300 /mnt/s300 "${TOKEN[2]}" isolated
+    check check_mounted upper-case-iqn upper /mnt/upper "${TOKEN[3]}" isolated
+    check check_mounted byhand-mount byhand /mnt/byhand "${TOKEN[4]}" isolated
+    check check_shared_session shared-session "$IQN:shared" "$lio" s0 s300
+    check check_lun_peripheral lio-lun300 s300 "$IQN:shared" 300
+    check check_failed_units no-failed-units
+    check check_secrets secrets
+    check check_stop_one_alias stop-one-alias s0 /mnt/s0 s300 /mnt/s300 "${TOKEN[2]}" "$IQN:shared" "$lio"
+    check check_stop_one_alias stop-other-alias s300 /mnt/s300 s0 /mnt/s0 "${TOKEN[1]}" "$IQN:shared" "$lio"
+    check check_stop_all_keeps_foreign stop-keeps-foreign "$IQN:shared" "$up" -- "$IQN:byhand" "$lio"
+    expect sharing-lun0 sharing-lun300 upper-case-iqn byhand-mount shared-session lio-lun300 \
+           no-failed-units secrets-journal secrets-cmdline secrets-units secrets-nodedb \
+           stop-one-alias stop-other-alias stop-keeps-foreign
 }
 
 # The admin's flow (issue 5), run on the host before the boot with the built

@@ -249,6 +249,101 @@ check_multipath() {
     printf '%s\n' "$ll" | sed 's/^/    multipath -ll: /'
 }
 
+# sid_of TARGET PORTAL: the SID of the session to TARGET at PORTAL ("" if none)
+sid_of() {
+    local t=$1 p=$2
+    iscsiadm -m session 2>/dev/null | awk -v t="$t" -v p="$p" '
+        $NF == t && index($3, p ",") == 1 { gsub(/[][]/, "", $2); print $2; exit }'
+}
+# n_sessions TARGET: how many sessions to TARGET
+n_sessions() { iscsiadm -m session 2>/dev/null | awk -v t="$1" '$NF == t' | wc -l; }
+
+# check_shared_session NAME TARGET PORTAL ALIAS...: one session to TARGET at
+# PORTAL serves every ALIAS, and their login units say so
+check_shared_session() {
+    local name=$1 target=$2 portal=$3 errs="" n a j sid made; shift 3
+    n=$(n_sessions "$target")
+    [ "$n" = 1 ] || errs+="$n sessions to $target, expected 1; "
+    sid=$(sid_of "$target" "$portal")
+    made=0
+    for a in "$@"; do
+        systemctl is-active -q "$(login_unit "$a")" || errs+="$(login_unit "$a") is $(systemctl is-active "$(login_unit "$a")"); "
+        j=$(journalctl -b -q -o cat --no-pager -u "$(login_unit "$a")")
+        if printf '%s\n' "$j" | grep -q -F "logged in to $target at"; then made=$((made + 1)); fi
+    done
+    [ "$made" = 1 ] || errs+="$made aliases logged in to $target, expected exactly 1 (the others share its session); "
+    iscsi-creds status --json 2>/dev/null | jq -e --arg a "$1" '.targets[] | select(.alias == $a) |
+        .session.made_by_iscsi_creds == true and (.session.used_by | length) >= 1' >/dev/null ||
+        errs+="status --json of $1 does not show a session made by iscsi-creds with users; "
+    verdict "$name" "$errs" "one session (SID ${sid:-?}) to $target at $portal for $*; $(iscsi-creds status "$1" 2>/dev/null | grep -E 'session:|used by:' | paste -sd' ')"
+}
+
+# check_lun_peripheral NAME ALIAS TARGET LUN: the LUN of a LIO target (peripheral
+# device addressing) was attached as kernel LUN LUN, no other LUN of the
+# session came with it, and the flat-space by-path name the units wait for
+# points to the same disk as udev's own name
+check_lun_peripheral() {
+    local name=$1 alias=$2 target=$3 lun=$4 errs="" flat peri hex msg luns
+    hex=$(printf '%04x' "$lun")
+    flat=/dev/disk/by-path/ip-127.0.0.1:3261-iscsi-$target-lun-0x$(printf '%04x' $((0x4000 | lun)))000000000000
+    peri=/dev/disk/by-path/ip-127.0.0.1:3261-iscsi-$target-lun-0x${hex}000000000000
+    [ -e "$peri" ] || errs+="no $peri (udev's name); "
+    [ -e "$flat" ] || errs+="no $flat (the name the units wait for); "
+    [ "$(readlink -f "$flat")" = "$(readlink -f "$peri")" ] || errs+="$flat and $peri differ; "
+    msg=$(journalctl -b -q -o cat --no-pager -u "$(login_unit "$alias")" | grep -m1 -F "peripheral device addressing")
+    [ -n "$msg" ] || errs+="no 'peripheral device addressing' in the journal of $(login_unit "$alias"); "
+    luns=$(cd /dev/disk/by-path && ls | grep -F -- "-iscsi-$target-lun-" | grep -v -e '-part' | sed 's/.*-lun-//' | sort | paste -sd' ')
+    verdict "$name" "$errs" "$msg | by-path LUNs of $target: $luns | $(ls /run/udev/rules.d/ 2>/dev/null | grep iscsi-creds | paste -sd' ')"
+}
+
+# check_stop_one_alias NAME STOP_ALIAS STOP_MNT KEEP_ALIAS KEEP_MNT TOKEN TARGET PORTAL:
+# with KEEP_MNT in use, stop STOP_ALIAS: its mount goes, the shared session
+# (same SID) and KEEP_MNT stay and read back after dropping the caches; then
+# start it again: mounted on the same session
+check_stop_one_alias() {
+    local name=$1 sa=$2 smnt=$3 ka=$4 kmnt=$5 token=$6 target=$7 portal=$8 errs="" sid0 sid1 sid2 holder msg
+    sid0=$(sid_of "$target" "$portal")
+    # something uses the other alias's file system while this one stops
+    (cd "$kmnt" && exec sleep 600) & holder=$!
+    systemctl stop "$(login_unit "$sa")" || errs+="systemctl stop $(login_unit "$sa") failed; "
+    findmnt -n "$smnt" >/dev/null && errs+="$smnt still mounted after stopping $sa; "
+    sid1=$(sid_of "$target" "$portal")
+    [ -n "$sid1" ] && [ "$sid1" = "$sid0" ] || errs+="session to $target was $sid0, after stopping $sa '${sid1:-none}'; "
+    findmnt -n "$kmnt" >/dev/null || errs+="$kmnt unmounted by stopping $sa; "
+    sync; echo 3 >/proc/sys/vm/drop_caches
+    [ "$(cat "$kmnt/hello.txt" 2>/dev/null)" = "$token" ] || errs+="$kmnt/hello.txt unreadable after dropping caches; "
+    dd if="$(findmnt -n -o SOURCE "$kmnt")" of=/dev/null bs=1M count=4 iflag=direct status=none ||
+        errs+="direct read of $kmnt's device failed; "
+    msg=$(journalctl -b -q -o cat --no-pager -u "$(login_unit "$sa")" | grep -m1 -F "stays")
+    [ -n "$msg" ] || errs+="no 'stays' in the journal of $(login_unit "$sa"); "
+    kill "$holder" 2>/dev/null; wait "$holder" 2>/dev/null
+    systemctl start "$(mount_unit "$smnt")" || errs+="systemctl start $(mount_unit "$smnt") failed; "
+    findmnt -n "$smnt" >/dev/null || errs+="$smnt not mounted again; "
+    sid2=$(sid_of "$target" "$portal")
+    [ "$sid2" = "$sid0" ] || errs+="after restarting $sa the session is '${sid2:-none}', not $sid0; "
+    verdict "$name" "$errs" "stopped $sa with $kmnt in use: session $sid0 stayed ($msg), $kmnt read back after drop_caches; $sa started again on session ${sid2:-?}"
+}
+
+# check_stop_all_keeps_foreign NAME OURS_TARGET... -- FOREIGN_TARGET PORTAL:
+# "systemctl stop iscsi-creds.target" logs out the sessions iscsi-creds made
+# and leaves the one made by hand (same SID)
+check_stop_all_keeps_foreign() {
+    local name=$1 errs="" t ours=() foreign portal sid0 sid1 msg; shift
+    while [ "$1" != -- ]; do ours+=("$1"); shift; done
+    foreign=$2 portal=$3
+    sid0=$(sid_of "$foreign" "$portal")
+    [ -n "$sid0" ] || errs+="no hand-made session to $foreign before the stop; "
+    systemctl stop iscsi-creds.target || errs+="systemctl stop iscsi-creds.target failed; "
+    for t in "${ours[@]}"; do
+        [ "$(n_sessions "$t")" = 0 ] || errs+="a session to $t is still there; "
+    done
+    sid1=$(sid_of "$foreign" "$portal")
+    [ -n "$sid1" ] && [ "$sid1" = "$sid0" ] || errs+="the hand-made session to $foreign was $sid0, now '${sid1:-gone}'; "
+    msg=$(journalctl -b -q -o cat --no-pager -u 'iscsi-creds-login@*' | grep -m1 -F "was not made by iscsi-creds")
+    [ -n "$msg" ] || errs+="no 'was not made by iscsi-creds' in the journal; "
+    verdict "$name" "$errs" "after stopping iscsi-creds.target: no session to ${ours[*]}; hand-made session $sid0 to $foreign kept ($msg)"
+}
+
 # check_cmd NAME CMD...: CMD exits 0; its output (first lines) is the detail
 check_cmd() {
     local name=$1 out rc; shift
@@ -295,7 +390,7 @@ check_secrets() {
     local p=$1 sf=/run/vmtest/secrets n seen
     mkdir -p /run/vmtest
     awk '$1 == "account" || $1 == "outgoing" { print $4 } $1 == "secret" { print $2 } $1 == "luks" { print $3 }
-         $1 == "lio-target" { print $6 } $1 == "lio-discovery-auth" { print $3 }' \
+         $1 == "lio-target" { print $6 } $1 == "lio-discovery-auth" { print $3 } $1 == "byhand" { print $5 }' \
         <(zcat -f "$CREDENTIALS_DIRECTORY/vmtest.tgt") >"$sf"
     if [ ! -s "$sf" ]; then result "$p-journal" FAIL "no secrets known to scan for"; return; fi
 

@@ -18,6 +18,11 @@
 #   lio-discovery-auth USER PASSWORD
 #                                  (LIO enforces CHAP for SendTargets discovery;
 #                                  tgtd has no discovery CHAP)
+#   lio-lun IQN N LUNFILE          (one more LUN N of the LIO target IQN)
+#   byhand IQN PORTAL USER PASSWORD
+#                                  (not a target: "target-setup.sh byhand" logs
+#                                  in to IQN by hand with iscsiadm, as an admin
+#                                  would, its record in a throwaway tmpfs)
 # LIO is configured through configfs directly (what targetcli/rtslib write).
 # Passphrases go to cryptsetup on stdin, never on a command line.
 set -eu
@@ -44,6 +49,19 @@ luks_prepare() {
 }
 
 CFS=/sys/kernel/config/target
+# lio_backstore FILE: a fileio backstore for FILE; prints its configfs dir
+lio_backstore() {
+    local file=$1 so
+    LIO_N=$((LIO_N + 1))
+    so=$CFS/core/fileio_$LIO_N/vmtest$LIO_N
+    mkdir -p "$so"
+    # buffered: the LUN reports a write cache (WCE), so the initiator syncs it
+    # when the disk goes away ("Synchronizing SCSI cache", which run.sh counts)
+    echo "fd_dev_name=$file,fd_dev_size=$(stat -c %s "$file"),fd_buffered_io=1" >"$so/control"
+    echo "vmtest-lio-$LIO_N" >"$so/wwn/vpd_unit_serial"
+    echo 1 >"$so/enable"
+    echo "$so"
+}
 # lio_setup: load the LIO modules, mount configfs
 lio_setup() {
     [ -d "$CFS/iscsi" ] && return 0
@@ -58,17 +76,10 @@ LIO_N=0
 lio_target() {
     local iqn=$1 portal=$2 file=$3 user=$4 pw=$5 so tpg
     lio_setup
-    LIO_N=$((LIO_N + 1))
-    so=$CFS/core/fileio_$LIO_N/vmtest$LIO_N
-    mkdir -p "$so"
-    # buffered: the LUN reports a write cache (WCE), so the initiator syncs it
-    # when the disk goes away ("Synchronizing SCSI cache", which run.sh counts)
-    echo "fd_dev_name=$file,fd_dev_size=$(stat -c %s "$file"),fd_buffered_io=1" >"$so/control"
-    echo "vmtest-lio-$LIO_N" >"$so/wwn/vpd_unit_serial"
-    echo 1 >"$so/enable"
+    so=$(lio_backstore "$file")
     tpg=$CFS/iscsi/$iqn/tpgt_1
     mkdir -p "$tpg/lun/lun_0" "$tpg/np/$portal"
-    ln -s "$so" "$tpg/lun/lun_0/vmtest$LIO_N"
+    ln -s "$so" "$tpg/lun/lun_0/$(basename "$so")"
     # demo mode (ACLs generated for any initiator), with TPG-level CHAP
     echo 1 >"$tpg/attrib/generate_node_acls"
     echo 1 >"$tpg/attrib/cache_dynamic_acls"
@@ -78,6 +89,39 @@ lio_target() {
     printf '%s' "$pw" >"$tpg/auth/password"
     echo 1 >"$tpg/enable"
     echo "vmtest target: LIO $iqn lun 0 $file on $portal, CHAP user $user"
+}
+# lio_lun IQN N FILE: LUN N (LIO numbers it N for the initiator: peripheral
+# device addressing, also from 256 on) of an existing LIO target
+lio_lun() {
+    local tpg=$CFS/iscsi/$1/tpgt_1 so
+    so=$(lio_backstore "$3")
+    mkdir -p "$tpg/lun/lun_$2"
+    ln -s "$so" "$tpg/lun/lun_$2/$(basename "$so")"
+    echo "vmtest target: LIO $1 lun $2 $3"
+}
+# byhand: log in the way an admin would, to every "byhand" target of
+# vmtest.tgt; the record (with the CHAP secret, written by the shell, never
+# on a command line) lives in a tmpfs of a private mount namespace that is
+# gone when this returns. iscsid keeps the session.
+byhand() {
+    local iqn portal user pw db rec
+    db=/etc/iscsi; [ -d /var/lib/iscsi/ifaces ] && db=/var/lib/iscsi
+    while read -r kind iqn portal user pw; do
+        [ "$kind" = byhand ] || continue
+        printf '%s\n' "$pw" | unshare -m --propagation private bash -c '
+            set -e
+            db=$1 iqn=$2 portal=$3 user=$4
+            IFS= read -r pw
+            mkdir -p "$db/nodes"
+            mount -t tmpfs -o mode=0700 tmpfs "$db/nodes"
+            iscsiadm -m node -o new -T "$iqn" -p "$portal,1" >/dev/null
+            rec=$(find "$db/nodes" -type f | head -n1)
+            printf "node.session.auth.authmethod = CHAP\nnode.session.auth.username = %s\nnode.session.auth.password = %s\n" \
+                "$user" "$pw" >>"$rec"
+            iscsiadm -m node -T "$iqn" -p "$portal,1" --login
+        ' byhand "$db" "$iqn" "$portal" "$user"
+        echo "vmtest: logged in to $iqn at $portal by hand: $(iscsiadm -m session | grep -F " $iqn" | head -n1)"
+    done < <(zcat -f "$CREDENTIALS_DIRECTORY/vmtest.tgt")
 }
 # lio_discovery_auth USER PASSWORD
 lio_discovery_auth() {
@@ -135,9 +179,16 @@ start)
         lio-discovery-auth)
             lio_discovery_auth "$tid" "$a"
             ;;
+        lio-lun)
+            # IQN N LUNFILE
+            lio_lun "$tid" "$a" "$b"
+            ;;
         esac
     done < <(zcat -f "$conf")
     tgtadm --op show --mode target | grep -E '^Target|Portal|Account|^ +LUN: [1-9]|^ +iqn\.' || true
+    ;;
+byhand)
+    byhand
     ;;
 stop)
     for tid in $(tgtadm --op show --mode target | sed -n 's/^Target \([0-9]*\):.*/\1/p'); do
@@ -146,5 +197,5 @@ stop)
     tgtadm --op delete --mode system || true
     ;;
 *)
-    echo "usage: $0 start|stop" >&2; exit 2 ;;
+    echo "usage: $0 start|stop|byhand" >&2; exit 2 ;;
 esac
