@@ -219,6 +219,34 @@ START_TEST(test_find_skips_non_regular)
 }
 END_TEST
 
+START_TEST(test_list_name_with_newline_escaped)
+{
+        /* a file name with a newline must not forge a log line */
+        char *root = setup_root();
+        _cleanup_free_ char *d = test_path(root, "root/etc/credstore/iscsi.target.a\n<3>forged: ok");
+        CredentialFile **files = NULL;
+        size_t n = 0;
+        TestStderr cap;
+        char *out;
+
+        log_setup("test-credential", LOG_TARGET_STDERR);
+        log_set_structured_sink(NULL);
+        log_set_max_level(LOG_DEBUG);
+        ck_assert_int_eq(mkdir(d, 0755), 0);
+
+        test_stderr_begin(&cap, root);
+        ck_assert_int_eq(credential_list("iscsi.target.", CREDENTIAL_SEARCH_SYSTEM, false, &files, &n), 0);
+        out = test_stderr_end(&cap);
+        ck_assert_uint_eq(n, 0);
+        credential_files_free(files, n);
+
+        ck_assert_msg(strstr(out, "iscsi.target.a\\n<3>forged: ok is not a regular file"), "not escaped:\n%s", out);
+        ck_assert_msg(!strstr(out, "\n<3>forged"), "forged log line:\n%s", out);
+        free(out);
+        test_rm_rf_free(root);
+}
+END_TEST
+
 START_TEST(test_find_invalid_names)
 {
         char *root = setup_root();
@@ -664,6 +692,7 @@ static Suite *credential_suite(void) {
         tcase_add_test(tc, test_find_ciphertext_in_plain_dir);
         tcase_add_test(tc, test_find_skips_non_regular);
         tcase_add_test(tc, test_find_invalid_names);
+        tcase_add_test(tc, test_list_name_with_newline_escaped);
         tcase_add_test(tc, test_unreadable_dir_skipped);
         suite_add_tcase(s, tc);
 
