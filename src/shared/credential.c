@@ -56,24 +56,40 @@ bool credential_name_is_valid(const char *name) {
                !streq(name, ".") && !streq(name, "..");
 }
 
-static size_t search_path(CredentialSearch search, SearchDir dirs[static 8]) {
-        static const struct {
-                const char *path;
-                DirKind kind;
-        } fixed[] = {
-                { "/run/credstore", DIR_PLAIN },
-                { "/etc/credstore", DIR_PLAIN },
-                { "/usr/lib/credstore", DIR_PLAIN },
-                { "/run/credstore.encrypted", DIR_ENCRYPTED },
-                { "/etc/credstore.encrypted", DIR_ENCRYPTED },
-                { "/usr/lib/credstore.encrypted", DIR_ENCRYPTED },
+/* Room for the whole search path of credential.h. */
+#define SEARCH_DIRS_MAX 10
+
+/* "DIR" from the environment variable @env if set and not empty, else ROOT + @fallback. */
+static void env_or_root(SearchDir *d, const char *env, const char *root, const char *fallback, DirKind kind) {
+        const char *e = getenv(env);
+
+        if (!isempty(e))
+                snprintf(d->path, PATH_MAX, "%s", e);
+        else
+                snprintf(d->path, PATH_MAX, "%s%s", root, fallback);
+        d->kind = kind;
+}
+
+static size_t search_path(CredentialSearch search, SearchDir dirs[static SEARCH_DIRS_MAX]) {
+        /* systemd's CONF_PATHS("credstore.encrypted") and CONF_PATHS("credstore"), in that order. */
+        static const char *const encrypted_stores[] = {
+                "/etc/credstore.encrypted",
+                "/run/credstore.encrypted",
+                "/usr/local/lib/credstore.encrypted",
+                "/usr/lib/credstore.encrypted",
+        };
+        static const char *const plain_stores[] = {
+                "/etc/credstore",
+                "/run/credstore",
+                "/usr/local/lib/credstore",
+                "/usr/lib/credstore",
         };
         const char *root = getenv("ISCSI_CREDS_ROOT") ?: "";
         const char *e;
         size_t n = 0;
 
-        e = getenv("CREDENTIALS_DIRECTORY");
         if (search == CREDENTIAL_SEARCH_SERVICE) {
+                e = getenv("CREDENTIALS_DIRECTORY");
                 if (isempty(e))
                         return 0;
                 snprintf(dirs[n].path, PATH_MAX, "%s", e);
@@ -81,22 +97,15 @@ static size_t search_path(CredentialSearch search, SearchDir dirs[static 8]) {
                 return n;
         }
 
-        if (!isempty(e))
-                snprintf(dirs[n].path, PATH_MAX, "%s", e);
-        else
-                snprintf(dirs[n].path, PATH_MAX, "%s/run/credentials/@system", root);
-        dirs[n++].kind = DIR_SYSTEM;
-
-        e = getenv("ENCRYPTED_CREDENTIALS_DIRECTORY");
-        if (!isempty(e))
-                snprintf(dirs[n].path, PATH_MAX, "%s", e);
-        else
-                snprintf(dirs[n].path, PATH_MAX, "%s/run/credentials/@encrypted", root);
-        dirs[n++].kind = DIR_ENCRYPTED;
-
-        for (size_t i = 0; i < ELEMENTSOF(fixed); i++) {
-                snprintf(dirs[n].path, PATH_MAX, "%s%s", root, fixed[i].path);
-                dirs[n++].kind = fixed[i].kind;
+        env_or_root(&dirs[n++], "ENCRYPTED_CREDENTIALS_DIRECTORY", root, "/run/credentials/@encrypted", DIR_ENCRYPTED);
+        for (size_t i = 0; i < ELEMENTSOF(encrypted_stores); i++) {
+                snprintf(dirs[n].path, PATH_MAX, "%s%s", root, encrypted_stores[i]);
+                dirs[n++].kind = DIR_ENCRYPTED;
+        }
+        env_or_root(&dirs[n++], "CREDENTIALS_DIRECTORY", root, "/run/credentials/@system", DIR_SYSTEM);
+        for (size_t i = 0; i < ELEMENTSOF(plain_stores); i++) {
+                snprintf(dirs[n].path, PATH_MAX, "%s%s", root, plain_stores[i]);
+                dirs[n++].kind = DIR_PLAIN;
         }
         return n;
 }
@@ -205,7 +214,7 @@ static bool is_regular_file(const char *dir, const char *name) {
 }
 
 int credential_find(const char *name, CredentialSearch search, CredentialFile **ret) {
-        SearchDir dirs[8];
+        SearchDir dirs[SEARCH_DIRS_MAX];
         size_t n = search_path(search, dirs);
 
         if (!credential_name_is_valid(name))
@@ -234,7 +243,7 @@ static bool listed(CredentialFile **files, size_t n, const char *name) {
 int credential_list(const char *prefix, CredentialSearch search, bool classify, CredentialFile ***ret,
                     size_t *ret_n) {
         CredentialFile **files = NULL;
-        SearchDir dirs[8];
+        SearchDir dirs[SEARCH_DIRS_MAX];
         size_t n_dirs = search_path(search, dirs), n = 0;
 
         for (size_t i = 0; i < n_dirs; i++) {

@@ -2,12 +2,25 @@
 #pragma once
 
 /*
- * Finding and reading credentials where systemd looks for them
- * (systemd.exec(5), "CREDENTIALS"; first match wins):
- *   1. system credentials: $CREDENTIALS_DIRECTORY, else /run/credentials/@system
- *   2. $ENCRYPTED_CREDENTIALS_DIRECTORY, else /run/credentials/@encrypted
- *   3. /run/credstore, /etc/credstore, /usr/lib/credstore
- *   4. /run/credstore.encrypted, /etc/credstore.encrypted, /usr/lib/credstore.encrypted
+ * Finding and reading credentials where systemd looks for them, first match
+ * wins. This is the order in which PID 1 resolves LoadCredentialEncrypted=ID
+ * with no path (systemd.exec(5), "CREDENTIALS"; src/core/execute.c, later
+ * exec-credential.c, credential_search_path()), so that what we read is
+ * what the unit will get:
+ *   1. $ENCRYPTED_CREDENTIALS_DIRECTORY, else /run/credentials/@encrypted
+ *   2. /etc/credstore.encrypted, /run/credstore.encrypted,
+ *      /usr/local/lib/credstore.encrypted, /usr/lib/credstore.encrypted
+ *   3. system credentials: $CREDENTIALS_DIRECTORY, else /run/credentials/@system
+ *   4. /etc/credstore, /run/credstore, /usr/local/lib/credstore, /usr/lib/credstore
+ * The stores come in systemd's CONF_PATHS() order: /etc, /run,
+ * /usr/local/lib, /usr/lib (the 252 man page lists /etc, /run, /usr/lib
+ * and /run before /etc for the encrypted ones, but the code, and the
+ * strings in Debian's libsystemd-core-252.so, follow CONF_PATHS()).
+ * Per version: LoadCredentialEncrypted= searches this list in 252 and in
+ * 254-257. LoadCredential=ID (plain) in 252-253 searches only 3 and 4;
+ * from 254 on it searches the whole list as above. ImportCredential= (254)
+ * searches 3 and 4 first, then 1 and 2. A split-/usr build also looks in
+ * /lib/credstore*, which on a merged-/usr system is /usr/lib again.
  * $ISCSI_CREDS_ROOT, if set, is prepended to every fixed path above (for
  * tests; environment variables are used as they are).
  */
