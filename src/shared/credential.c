@@ -13,6 +13,7 @@
 
 #include "base64.h"
 #include "credential.h"
+#include "io-util.h"
 #include "log.h"
 #include "secret.h"
 #include "spawn.h"
@@ -140,41 +141,74 @@ static bool creds_header_known(const char *text, size_t len) {
         return known;
 }
 
+/* The one sniffer: looks at the first 24 non-blank bytes of @data only (base64 of the
+ * 16-byte header id plus 2 bytes). 1 if they are base64 with a known header, 0 if not (a
+ * non-base64 byte among them, or fewer than 24), -EAGAIN if @data ends before a decision. */
+static int sniff(const char *data, size_t size, bool complete) {
+        char head[24];
+        size_t n_head = 0;
+        int r;
+
+        for (size_t i = 0; i < size && n_head < sizeof head; i++) {
+                if (data[i] == ' ' || data[i] == '\t' || data[i] == '\n')
+                        continue;
+                if (data[i] == '\0' || !strchr(BASE64_CHARS, data[i])) {
+                        explicit_bzero(head, sizeof head);
+                        return 0;
+                }
+                head[n_head++] = data[i];
+        }
+        if (n_head < sizeof head && !complete)
+                r = -EAGAIN;
+        else
+                r = creds_header_known(head, n_head);
+        explicit_bzero(head, sizeof head);
+        return r;
+}
+
+bool credential_data_looks_encrypted(const char *data, size_t size) {
+        return sniff(data, size, true) > 0;
+}
+
 int credential_looks_encrypted(const char *path) {
         _cleanup_close_ int fd = -1;
-        char buf[8], head[24];
-        size_t n_head = 0;
-        int r = 1;
+        char buf[64];
+        size_t n = 0;
+        int r;
 
         fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
         if (fd < 0)
                 return -errno;
 
-        /* Small reads: a plaintext credential has a non-base64 byte ('.', '#', ' ') within its
-         * first few bytes, so the read stops before any value is reached. */
-        while (n_head < sizeof head) {
-                ssize_t n = read(fd, buf, sizeof buf);
+        /* Small reads, each followed by sniff(): a plaintext credential has a non-base64 byte
+         * ('.', '#', ' ') within its first few bytes, so reading stops before any value is
+         * reached. Blanks are skipped by sniff(), so a few may be read past the head. */
+        for (;;) {
+                ssize_t k;
 
-                if (n < 0) {
+                if (n + 8 > sizeof buf) {
+                        /* Only blanks beyond the < 24 bytes of head so far: drop them. */
+                        size_t m = 0;
+
+                        for (size_t i = 0; i < n; i++)
+                                if (!strchr(" \t\n", buf[i]))
+                                        buf[m++] = buf[i];
+                        n = m;
+                }
+                k = read(fd, buf + n, 8);
+
+                if (k < 0 && errno == EINTR)
+                        continue;
+                if (k < 0) {
                         r = -errno;
-                        goto done;
-                }
-                if (n == 0)
                         break;
-                for (ssize_t i = 0; i < n && n_head < sizeof head; i++) {
-                        if (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\n')
-                                continue;
-                        if (buf[i] == '\0' || !strchr(BASE64_CHARS, buf[i])) {
-                                r = 0;
-                                goto done;
-                        }
-                        head[n_head++] = buf[i];
                 }
+                n += (size_t) k;
+                r = sniff(buf, n, k == 0);
+                if (r != -EAGAIN)
+                        break;
         }
-        r = creds_header_known(head, n_head);
-done:
         explicit_bzero(buf, sizeof buf);
-        explicit_bzero(head, sizeof head);
         return r;
 }
 
@@ -286,55 +320,6 @@ oom:
         return -ENOMEM;
 }
 
-static int read_file_bounded(const char *path, size_t max, char **ret, size_t *ret_size) {
-        _cleanup_close_ int fd = -1;
-        _cleanup_erase_free_ char *buf = NULL;
-        size_t size = 0, allocated = 4096;
-
-        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-        if (fd < 0)
-                return -errno;
-
-        /* Start small and grow: credentials are small text, and a buffer of the full limit
-         * (1 MiB) per credential made the generator spend its time in the allocator. */
-        if (allocated > max + 1)
-                allocated = max + 1;
-        buf = malloc(allocated + 1);
-        if (!buf)
-                return -ENOMEM;
-
-        for (;;) {
-                ssize_t n;
-
-                if (size == allocated) {
-                        size_t grown = allocated * 2 > max + 1 ? max + 1 : allocated * 2;
-                        char *b;
-
-                        if (grown <= allocated)
-                                return -EFBIG;
-                        b = malloc(grown + 1);
-                        if (!b)
-                                return -ENOMEM;
-                        memcpy(b, buf, size);
-                        erase_and_free(buf);
-                        buf = b;
-                        allocated = grown;
-                }
-                n = read(fd, buf + size, allocated - size);
-                if (n < 0)
-                        return -errno;
-                if (n == 0)
-                        break;
-                size += (size_t) n;
-                if (size > max)
-                        return -EFBIG;
-        }
-        buf[size] = '\0';
-        *ret = TAKE_PTR(buf);
-        *ret_size = size;
-        return 0;
-}
-
 static int decrypt(const CredentialFile *f, char **ret, size_t *ret_size) {
         _cleanup_free_ char *name_arg = NULL;
         SpawnResult res;
@@ -374,24 +359,6 @@ static int decrypt(const CredentialFile *f, char **ret, size_t *ret_size) {
                         return -ENOMEM;
         }
         return 0;
-}
-
-bool credential_data_looks_encrypted(const char *data, size_t size) {
-        char head[24];
-        size_t n_head = 0;
-        bool r;
-
-        for (size_t i = 0; i < size; i++) {
-                if (data[i] == ' ' || data[i] == '\t' || data[i] == '\n')
-                        continue;
-                if (data[i] == '\0' || !strchr(BASE64_CHARS, data[i]))
-                        return false;
-                if (n_head < sizeof head)
-                        head[n_head++] = data[i];
-        }
-        r = creds_header_known(head, n_head);
-        explicit_bzero(head, sizeof head);
-        return r;
 }
 
 int credential_read(const CredentialFile *f, char **ret_data, size_t *ret_size) {

@@ -107,24 +107,31 @@ CredentialFile *credential_list_lookup(CredentialFile *const *files, size_t n, c
 CredentialFile *credential_file_dup(const CredentialFile *f);
 
 /**
- * credential_data_looks_encrypted() - credential_looks_encrypted() on bytes in memory
- * Return: true if @data is base64 text starting with a systemd-creds header.
+ * credential_data_looks_encrypted() - whether bytes in memory start like systemd-creds output
+ * @data: credential contents (need not be NUL-terminated; may be secret)
+ * @size: bytes at @data
+ *
+ * "systemd-creds encrypt" writes base64 text whose first 16 decoded bytes
+ * name the sealing mode (systemd's CRED_AES256_GCM_BY_* ids, src/shared/
+ * creds-util.h). Only the first 24 non-blank bytes are looked at: a
+ * plaintext credential of ours has a non-base64 byte ('.', ' ', '#') among
+ * them, and a plaintext passphrase made of base64 characters does not start
+ * with a known id. The one sniffer behind credential_looks_encrypted() too.
+ *
+ * Return: true if @data starts with a systemd-creds header.
  */
 bool credential_data_looks_encrypted(const char *data, size_t size);
 
 /**
- * credential_looks_encrypted() - whether a file holds systemd-creds output
+ * credential_looks_encrypted() - credential_data_looks_encrypted() on a file
  * @path: file to look at
  *
- * "systemd-creds encrypt" writes base64 text whose first 16 decoded bytes
- * name the sealing mode (systemd's CRED_AES256_GCM_BY_* ids). A plaintext
- * credential of ours has a non-base64 byte ('.', ' ', '#') within its first
- * bytes; a plaintext passphrase made of base64 characters does not start
- * with a known id. At most the first 24 non-blank bytes are read, in small
- * chunks, into buffers that are wiped.
+ * Reads in chunks of 8 bytes, into a buffer that is wiped, and stops as
+ * soon as the answer is known: normally within the first 24 non-blank
+ * bytes, before any value of a plaintext credential.
  *
  * Return: 1 if the file starts with a systemd-creds header, 0 if not,
- * -errno if it cannot be read.
+ * -errno if it cannot be opened or read.
  */
 int credential_looks_encrypted(const char *path);
 
