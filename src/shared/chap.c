@@ -78,6 +78,12 @@ static char **chap_field(ChapSecrets *s, const char *key) {
         return NULL;
 }
 
+bool chap_key_known(const char *key) {
+        ChapSecrets probe = {};
+
+        return key && chap_field(&probe, key);
+}
+
 static unsigned line_of(const KeyValueList *kv, const char *key) {
         for (size_t i = 0; i < kv->n_entries; i++)
                 if (streq(kv->entries[i].key, key))
@@ -117,6 +123,7 @@ static int check_pairs(const char *credential, const KeyValueList *kv, const cha
         return r;
 }
 
+/* Names the key and the recommended minimum only: never the secret's own length. */
 static void warn_short(const char *credential, const KeyValueList *kv, const char *key, const char *secret) {
         if (secret && strlen(secret) < CHAP_SECRET_RECOMMENDED_MIN)
                 log_syntax(credential, line_of(kv, key), LOG_WARNING, 0,
@@ -138,13 +145,12 @@ int chap_secrets_from_keyvalues(const char *credential, const KeyValueList *kv, 
                 char **field = chap_field(s, e->key);
 
                 if (!field) {
-                        /* Echo only what looks like an open-iscsi key: anything else might be a
-                         * secret typed on the wrong side of '='. */
-                        if (startswith(e->key, "node.") || startswith(e->key, "discovery."))
-                                k = log_syntax(credential, e->line, LOG_ERR, EINVAL, "Unknown key \"%s\".", e->key);
-                        else
-                                k = log_syntax(credential, e->line, LOG_ERR, EINVAL,
-                                               "Unknown key (not shown: this credential holds secrets).");
+                        /* Never echo an unknown key, not even one that looks like an open-iscsi
+                         * key: it might be a secret typed on the wrong side of '='. */
+                        k = log_syntax(credential, e->line, LOG_ERR, EINVAL,
+                                       "Unknown key (not shown: this credential holds secrets); expected "
+                                       "node.session.auth.* or discovery.sendtargets.auth.* "
+                                       "username, password, username_in, password_in.");
                         if (r == 0)
                                 r = k;
                         continue;

@@ -43,11 +43,26 @@ typedef struct ChapSecrets {
  * RFC 7143 §12.1.3); the two directions must not share a secret (RFC 7143
  * §12.1.3: a secret used to authenticate initiators MUST NOT be used to
  * authenticate targets). A secret shorter than 12 bytes gets a warning.
- * All problems are logged; checking goes on past the first.
+ * All problems are logged (credential, line, rule); checking goes on past
+ * the first. Messages never contain a value, nor the length of one, nor a
+ * key that chap_key_known() does not know.
  *
  * Return: 0 on success; -EINVAL (first rule broken), -ENOMEM.
  */
 int chap_secrets_from_keyvalues(const char *credential, const KeyValueList *kv, ChapSecrets **ret);
+
+/**
+ * chap_key_known() - whether @key is one of the eight keys of a secrets credential
+ * @key: a key as parsed (may be anything a user typed before '=')
+ *
+ * node.session.auth.{username,password,username_in,password_in} and
+ * discovery.sendtargets.auth.{...} (iscsid.conf(5)). Only these keys are
+ * ever named in a message about a secrets credential: any other text before
+ * '=' may be a secret typed on the wrong line.
+ *
+ * Return: true if known.
+ */
+bool chap_key_known(const char *key);
 
 /** chap_secrets_free() - wipe and free @s; NULL is fine. */
 void chap_secrets_free(ChapSecrets *s);

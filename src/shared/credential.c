@@ -13,6 +13,7 @@
 
 #include "base64.h"
 #include "credential.h"
+#include "io-util.h"
 #include "log.h"
 #include "secret.h"
 #include "spawn.h"
@@ -56,24 +57,40 @@ bool credential_name_is_valid(const char *name) {
                !streq(name, ".") && !streq(name, "..");
 }
 
-static size_t search_path(CredentialSearch search, SearchDir dirs[static 8]) {
-        static const struct {
-                const char *path;
-                DirKind kind;
-        } fixed[] = {
-                { "/run/credstore", DIR_PLAIN },
-                { "/etc/credstore", DIR_PLAIN },
-                { "/usr/lib/credstore", DIR_PLAIN },
-                { "/run/credstore.encrypted", DIR_ENCRYPTED },
-                { "/etc/credstore.encrypted", DIR_ENCRYPTED },
-                { "/usr/lib/credstore.encrypted", DIR_ENCRYPTED },
+/* Room for the whole search path of credential.h. */
+#define SEARCH_DIRS_MAX 10
+
+/* "DIR" from the environment variable @env if set and not empty, else ROOT + @fallback. */
+static void env_or_root(SearchDir *d, const char *env, const char *root, const char *fallback, DirKind kind) {
+        const char *e = getenv(env);
+
+        if (!isempty(e))
+                snprintf(d->path, PATH_MAX, "%s", e);
+        else
+                snprintf(d->path, PATH_MAX, "%s%s", root, fallback);
+        d->kind = kind;
+}
+
+static size_t search_path(CredentialSearch search, SearchDir dirs[static SEARCH_DIRS_MAX]) {
+        /* systemd's CONF_PATHS("credstore.encrypted") and CONF_PATHS("credstore"), in that order. */
+        static const char *const encrypted_stores[] = {
+                "/etc/credstore.encrypted",
+                "/run/credstore.encrypted",
+                "/usr/local/lib/credstore.encrypted",
+                "/usr/lib/credstore.encrypted",
+        };
+        static const char *const plain_stores[] = {
+                "/etc/credstore",
+                "/run/credstore",
+                "/usr/local/lib/credstore",
+                "/usr/lib/credstore",
         };
         const char *root = getenv("ISCSI_CREDS_ROOT") ?: "";
         const char *e;
         size_t n = 0;
 
-        e = getenv("CREDENTIALS_DIRECTORY");
         if (search == CREDENTIAL_SEARCH_SERVICE) {
+                e = getenv("CREDENTIALS_DIRECTORY");
                 if (isempty(e))
                         return 0;
                 snprintf(dirs[n].path, PATH_MAX, "%s", e);
@@ -81,22 +98,15 @@ static size_t search_path(CredentialSearch search, SearchDir dirs[static 8]) {
                 return n;
         }
 
-        if (!isempty(e))
-                snprintf(dirs[n].path, PATH_MAX, "%s", e);
-        else
-                snprintf(dirs[n].path, PATH_MAX, "%s/run/credentials/@system", root);
-        dirs[n++].kind = DIR_SYSTEM;
-
-        e = getenv("ENCRYPTED_CREDENTIALS_DIRECTORY");
-        if (!isempty(e))
-                snprintf(dirs[n].path, PATH_MAX, "%s", e);
-        else
-                snprintf(dirs[n].path, PATH_MAX, "%s/run/credentials/@encrypted", root);
-        dirs[n++].kind = DIR_ENCRYPTED;
-
-        for (size_t i = 0; i < ELEMENTSOF(fixed); i++) {
-                snprintf(dirs[n].path, PATH_MAX, "%s%s", root, fixed[i].path);
-                dirs[n++].kind = fixed[i].kind;
+        env_or_root(&dirs[n++], "ENCRYPTED_CREDENTIALS_DIRECTORY", root, "/run/credentials/@encrypted", DIR_ENCRYPTED);
+        for (size_t i = 0; i < ELEMENTSOF(encrypted_stores); i++) {
+                snprintf(dirs[n].path, PATH_MAX, "%s%s", root, encrypted_stores[i]);
+                dirs[n++].kind = DIR_ENCRYPTED;
+        }
+        env_or_root(&dirs[n++], "CREDENTIALS_DIRECTORY", root, "/run/credentials/@system", DIR_SYSTEM);
+        for (size_t i = 0; i < ELEMENTSOF(plain_stores); i++) {
+                snprintf(dirs[n].path, PATH_MAX, "%s%s", root, plain_stores[i]);
+                dirs[n++].kind = DIR_PLAIN;
         }
         return n;
 }
@@ -131,41 +141,74 @@ static bool creds_header_known(const char *text, size_t len) {
         return known;
 }
 
+/* The one sniffer: looks at the first 24 non-blank bytes of @data only (base64 of the
+ * 16-byte header id plus 2 bytes). 1 if they are base64 with a known header, 0 if not (a
+ * non-base64 byte among them, or fewer than 24), -EAGAIN if @data ends before a decision. */
+static int sniff(const char *data, size_t size, bool complete) {
+        char head[24];
+        size_t n_head = 0;
+        int r;
+
+        for (size_t i = 0; i < size && n_head < sizeof head; i++) {
+                if (data[i] == ' ' || data[i] == '\t' || data[i] == '\n')
+                        continue;
+                if (data[i] == '\0' || !strchr(BASE64_CHARS, data[i])) {
+                        explicit_bzero(head, sizeof head);
+                        return 0;
+                }
+                head[n_head++] = data[i];
+        }
+        if (n_head < sizeof head && !complete)
+                r = -EAGAIN;
+        else
+                r = creds_header_known(head, n_head);
+        explicit_bzero(head, sizeof head);
+        return r;
+}
+
+bool credential_data_looks_encrypted(const char *data, size_t size) {
+        return sniff(data, size, true) > 0;
+}
+
 int credential_looks_encrypted(const char *path) {
         _cleanup_close_ int fd = -1;
-        char buf[8], head[24];
-        size_t n_head = 0;
-        int r = 1;
+        char buf[64];
+        size_t n = 0;
+        int r;
 
         fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
         if (fd < 0)
                 return -errno;
 
-        /* Small reads: a plaintext credential has a non-base64 byte ('.', '#', ' ') within its
-         * first few bytes, so the read stops before any value is reached. */
-        while (n_head < sizeof head) {
-                ssize_t n = read(fd, buf, sizeof buf);
+        /* Small reads, each followed by sniff(): a plaintext credential has a non-base64 byte
+         * ('.', '#', ' ') within its first few bytes, so reading stops before any value is
+         * reached. Blanks are skipped by sniff(), so a few may be read past the head. */
+        for (;;) {
+                ssize_t k;
 
-                if (n < 0) {
+                if (n + 8 > sizeof buf) {
+                        /* Only blanks beyond the < 24 bytes of head so far: drop them. */
+                        size_t m = 0;
+
+                        for (size_t i = 0; i < n; i++)
+                                if (!strchr(" \t\n", buf[i]))
+                                        buf[m++] = buf[i];
+                        n = m;
+                }
+                k = read(fd, buf + n, 8);
+
+                if (k < 0 && errno == EINTR)
+                        continue;
+                if (k < 0) {
                         r = -errno;
-                        goto done;
-                }
-                if (n == 0)
                         break;
-                for (ssize_t i = 0; i < n && n_head < sizeof head; i++) {
-                        if (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\n')
-                                continue;
-                        if (buf[i] == '\0' || !strchr(BASE64_CHARS, buf[i])) {
-                                r = 0;
-                                goto done;
-                        }
-                        head[n_head++] = buf[i];
                 }
+                n += (size_t) k;
+                r = sniff(buf, n, k == 0);
+                if (r != -EAGAIN)
+                        break;
         }
-        r = creds_header_known(head, n_head);
-done:
         explicit_bzero(buf, sizeof buf);
-        explicit_bzero(head, sizeof head);
         return r;
 }
 
@@ -205,7 +248,7 @@ static bool is_regular_file(const char *dir, const char *name) {
 }
 
 int credential_find(const char *name, CredentialSearch search, CredentialFile **ret) {
-        SearchDir dirs[8];
+        SearchDir dirs[SEARCH_DIRS_MAX];
         size_t n = search_path(search, dirs);
 
         if (!credential_name_is_valid(name))
@@ -234,7 +277,7 @@ static bool listed(CredentialFile **files, size_t n, const char *name) {
 int credential_list(const char *prefix, CredentialSearch search, bool classify, CredentialFile ***ret,
                     size_t *ret_n) {
         CredentialFile **files = NULL;
-        SearchDir dirs[8];
+        SearchDir dirs[SEARCH_DIRS_MAX];
         size_t n_dirs = search_path(search, dirs), n = 0;
 
         for (size_t i = 0; i < n_dirs; i++) {
@@ -277,55 +320,6 @@ oom:
         return -ENOMEM;
 }
 
-static int read_file_bounded(const char *path, size_t max, char **ret, size_t *ret_size) {
-        _cleanup_close_ int fd = -1;
-        _cleanup_erase_free_ char *buf = NULL;
-        size_t size = 0, allocated = 4096;
-
-        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-        if (fd < 0)
-                return -errno;
-
-        /* Start small and grow: credentials are small text, and a buffer of the full limit
-         * (1 MiB) per credential made the generator spend its time in the allocator. */
-        if (allocated > max + 1)
-                allocated = max + 1;
-        buf = malloc(allocated + 1);
-        if (!buf)
-                return -ENOMEM;
-
-        for (;;) {
-                ssize_t n;
-
-                if (size == allocated) {
-                        size_t grown = allocated * 2 > max + 1 ? max + 1 : allocated * 2;
-                        char *b;
-
-                        if (grown <= allocated)
-                                return -EFBIG;
-                        b = malloc(grown + 1);
-                        if (!b)
-                                return -ENOMEM;
-                        memcpy(b, buf, size);
-                        erase_and_free(buf);
-                        buf = b;
-                        allocated = grown;
-                }
-                n = read(fd, buf + size, allocated - size);
-                if (n < 0)
-                        return -errno;
-                if (n == 0)
-                        break;
-                size += (size_t) n;
-                if (size > max)
-                        return -EFBIG;
-        }
-        buf[size] = '\0';
-        *ret = TAKE_PTR(buf);
-        *ret_size = size;
-        return 0;
-}
-
 static int decrypt(const CredentialFile *f, char **ret, size_t *ret_size) {
         _cleanup_free_ char *name_arg = NULL;
         SpawnResult res;
@@ -365,24 +359,6 @@ static int decrypt(const CredentialFile *f, char **ret, size_t *ret_size) {
                         return -ENOMEM;
         }
         return 0;
-}
-
-bool credential_data_looks_encrypted(const char *data, size_t size) {
-        char head[24];
-        size_t n_head = 0;
-        bool r;
-
-        for (size_t i = 0; i < size; i++) {
-                if (data[i] == ' ' || data[i] == '\t' || data[i] == '\n')
-                        continue;
-                if (data[i] == '\0' || !strchr(BASE64_CHARS, data[i]))
-                        return false;
-                if (n_head < sizeof head)
-                        head[n_head++] = data[i];
-        }
-        r = creds_header_known(head, n_head);
-        explicit_bzero(head, sizeof head);
-        return r;
 }
 
 int credential_read(const CredentialFile *f, char **ret_data, size_t *ret_size) {

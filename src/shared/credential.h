@@ -2,12 +2,25 @@
 #pragma once
 
 /*
- * Finding and reading credentials where systemd looks for them
- * (systemd.exec(5), "CREDENTIALS"; first match wins):
- *   1. system credentials: $CREDENTIALS_DIRECTORY, else /run/credentials/@system
- *   2. $ENCRYPTED_CREDENTIALS_DIRECTORY, else /run/credentials/@encrypted
- *   3. /run/credstore, /etc/credstore, /usr/lib/credstore
- *   4. /run/credstore.encrypted, /etc/credstore.encrypted, /usr/lib/credstore.encrypted
+ * Finding and reading credentials where systemd looks for them, first match
+ * wins. This is the order in which PID 1 resolves LoadCredentialEncrypted=ID
+ * with no path (systemd.exec(5), "CREDENTIALS"; src/core/execute.c, later
+ * exec-credential.c, credential_search_path()), so that what we read is
+ * what the unit will get:
+ *   1. $ENCRYPTED_CREDENTIALS_DIRECTORY, else /run/credentials/@encrypted
+ *   2. /etc/credstore.encrypted, /run/credstore.encrypted,
+ *      /usr/local/lib/credstore.encrypted, /usr/lib/credstore.encrypted
+ *   3. system credentials: $CREDENTIALS_DIRECTORY, else /run/credentials/@system
+ *   4. /etc/credstore, /run/credstore, /usr/local/lib/credstore, /usr/lib/credstore
+ * The stores come in systemd's CONF_PATHS() order: /etc, /run,
+ * /usr/local/lib, /usr/lib (the 252 man page lists /etc, /run, /usr/lib
+ * and /run before /etc for the encrypted ones, but the code, and the
+ * strings in Debian's libsystemd-core-252.so, follow CONF_PATHS()).
+ * Per version: LoadCredentialEncrypted= searches this list in 252 and in
+ * 254-257. LoadCredential=ID (plain) in 252-253 searches only 3 and 4;
+ * from 254 on it searches the whole list as above. ImportCredential= (254)
+ * searches 3 and 4 first, then 1 and 2. A split-/usr build also looks in
+ * /lib/credstore*, which on a merged-/usr system is /usr/lib again.
  * $ISCSI_CREDS_ROOT, if set, is prepended to every fixed path above (for
  * tests; environment variables are used as they are).
  */
@@ -94,24 +107,31 @@ CredentialFile *credential_list_lookup(CredentialFile *const *files, size_t n, c
 CredentialFile *credential_file_dup(const CredentialFile *f);
 
 /**
- * credential_data_looks_encrypted() - credential_looks_encrypted() on bytes in memory
- * Return: true if @data is base64 text starting with a systemd-creds header.
+ * credential_data_looks_encrypted() - whether bytes in memory start like systemd-creds output
+ * @data: credential contents (need not be NUL-terminated; may be secret)
+ * @size: bytes at @data
+ *
+ * "systemd-creds encrypt" writes base64 text whose first 16 decoded bytes
+ * name the sealing mode (systemd's CRED_AES256_GCM_BY_* ids, src/shared/
+ * creds-util.h). Only the first 24 non-blank bytes are looked at: a
+ * plaintext credential of ours has a non-base64 byte ('.', ' ', '#') among
+ * them, and a plaintext passphrase made of base64 characters does not start
+ * with a known id. The one sniffer behind credential_looks_encrypted() too.
+ *
+ * Return: true if @data starts with a systemd-creds header.
  */
 bool credential_data_looks_encrypted(const char *data, size_t size);
 
 /**
- * credential_looks_encrypted() - whether a file holds systemd-creds output
+ * credential_looks_encrypted() - credential_data_looks_encrypted() on a file
  * @path: file to look at
  *
- * "systemd-creds encrypt" writes base64 text whose first 16 decoded bytes
- * name the sealing mode (systemd's CRED_AES256_GCM_BY_* ids). A plaintext
- * credential of ours has a non-base64 byte ('.', ' ', '#') within its first
- * bytes; a plaintext passphrase made of base64 characters does not start
- * with a known id. At most the first 24 non-blank bytes are read, in small
- * chunks, into buffers that are wiped.
+ * Reads in chunks of 8 bytes, into a buffer that is wiped, and stops as
+ * soon as the answer is known: normally within the first 24 non-blank
+ * bytes, before any value of a plaintext credential.
  *
  * Return: 1 if the file starts with a systemd-creds header, 0 if not,
- * -errno if it cannot be read.
+ * -errno if it cannot be opened or read.
  */
 int credential_looks_encrypted(const char *path);
 

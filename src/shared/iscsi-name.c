@@ -6,7 +6,11 @@
 #include "iscsi-name.h"
 #include "string-util.h"
 
-#define IQN_CHARS LOWERCASE_LETTERS DIGITS ".:-"
+/* RFC 7143 §4.2.7.2 (ASCII subset): letters of either case, digits, '.', ':', '-'.
+ * Upper case is kept byte for byte: RFC 3722 stringprep would fold it, but
+ * open-iscsi, the kernel and LIO compare names as bytes, and arrays announce
+ * upper-case names (Synology "iqn.2000-01.com.synology:DS918.Target-1.x"). */
+#define IQN_CHARS LETTERS DIGITS ".:-"
 
 static int fail(const char **ret_reason, const char *reason) {
         *ret_reason = reason;
@@ -17,7 +21,7 @@ static bool hex_of_length(const char *s, size_t n) {
         return strlen(s) == n && in_charset(s, HEXDIGITS);
 }
 
-/* Reversed domain name: labels of [a-z0-9-], separated by single dots, a
+/* Reversed domain name: labels of [A-Za-z0-9-], separated by single dots, a
  * label neither starting nor ending with '-' (RFC 1123 §2.1). */
 static bool reversed_domain_valid(const char *s, size_t n) {
         size_t label = 0;
@@ -33,7 +37,7 @@ static bool reversed_domain_valid(const char *s, size_t n) {
                         label = 0;
                         continue;
                 }
-                if (!strchr(LOWERCASE_LETTERS DIGITS "-", c))
+                if (!strchr(LETTERS DIGITS "-", c))
                         return false;
                 if (c == '-' && label == 0)
                         return false;
@@ -54,13 +58,8 @@ static int iqn_check(const char *name, const char **ret_reason) {
         if (month < 1 || month > 12)
                 return fail(ret_reason, "the month in \"iqn.YYYY-MM.\" must be 01-12 (RFC 7143 §4.2.7.4)");
 
-        if (!in_charset(name, IQN_CHARS)) {
-                for (const char *c = name; *c; c++)
-                        if (strchr(UPPERCASE_LETTERS, *c))
-                                return fail(ret_reason,
-                                            "iSCSI names are compared in lower case (RFC 3722): write the name in lower case");
-                return fail(ret_reason, "an IQN may only contain a-z, 0-9, '.', ':' and '-' (RFC 7143 §4.2.7.2)");
-        }
+        if (!in_charset(name, IQN_CHARS))
+                return fail(ret_reason, "an IQN may only contain A-Z, a-z, 0-9, '.', ':' and '-' (RFC 7143 §4.2.7.2)");
 
         p += 8;
         colon = strchr(p, ':');

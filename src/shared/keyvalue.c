@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "chap.h"
 #include "keyvalue.h"
 #include "log.h"
 #include "secret.h"
@@ -50,10 +52,20 @@ static int keyvalue_append(KeyValueList *l, const char *key, const char *value, 
         return 0;
 }
 
+/* How a message names the value of @key: a secrets credential names only the keys it knows
+ * (chap_key_known()); any other text before '=' may be a secret typed on the wrong line. */
+static const char *value_name(const char *key, bool secret, char buf[static 96]) {
+        if (secret && !chap_key_known(key))
+                return "Value (key not shown: this credential holds secrets)";
+        snprintf(buf, 96, "Value of \"%s\"", key);
+        return buf;
+}
+
 /* Parse one line (NUL-terminated, modified in place). Returns 0 for a
  * comment or blank line, 1 for an entry, <0 on error (already logged). */
 static int parse_line(const char *credential, unsigned line, char *s, bool secret, KeyValueList *l) {
-        char *eq, *key, *value;
+        char *eq, *key, *value, buf[96];
+        const char *what;
 
         s = strstrip(s);
         if (s[0] == '\0' || s[0] == '#')
@@ -62,7 +74,8 @@ static int parse_line(const char *credential, unsigned line, char *s, bool secre
         eq = strchr(s, '=');
         if (!eq)
                 return log_syntax(credential, line, LOG_ERR, EINVAL,
-                                  "Line is not of the form \"key = value\".");
+                                  "Line is not of the form \"key = value\"%s.",
+                                  secret ? " (not shown: this credential holds secrets)" : "");
         *eq = '\0';
         key = strstrip(s);
         value = strstrip(eq + 1);
@@ -75,20 +88,26 @@ static int parse_line(const char *credential, unsigned line, char *s, bool secre
         if (!keyvalue_key_printable(key))
                 return log_syntax(credential, line, LOG_ERR, EINVAL,
                                   "Malformed key \"%s\": keys use only [A-Za-z0-9._[]-].", key);
+
+        what = value_name(key, secret, buf);
         if (strchr(value, '\r'))
                 return log_syntax(credential, line, LOG_ERR, EINVAL,
-                                  "Value of \"%s\" contains a carriage return (DOS line ending?); "
-                                  "control characters are not allowed.", key);
+                                  "%s contains a carriage return (DOS line ending?); "
+                                  "control characters are not allowed.", what);
         if (has_control_char(value))
                 return log_syntax(credential, line, LOG_ERR, EINVAL,
-                                  "Value of \"%s\" contains a control character; "
-                                  "they could inject lines into a node record or unit file.", key);
+                                  "%s contains a control character; "
+                                  "they could inject lines into a node record or unit file.", what);
         if (isempty(value))
-                return log_syntax(credential, line, LOG_ERR, EINVAL, "Empty value for \"%s\".", key);
+                return log_syntax(credential, line, LOG_ERR, EINVAL, "%s is empty.", what);
+        if (strlen(value) > KEYVALUE_VALUE_MAX && secret)
+                /* No length: it would tell something about a secret. */
+                return log_syntax(credential, line, LOG_ERR, E2BIG, "%s is longer than open-iscsi's limit of %d bytes.",
+                                  what, KEYVALUE_VALUE_MAX);
         if (strlen(value) > KEYVALUE_VALUE_MAX)
                 return log_syntax(credential, line, LOG_ERR, E2BIG,
-                                  "Value of \"%s\" is %zu bytes, more than open-iscsi's limit of %d.",
-                                  key, strlen(value), KEYVALUE_VALUE_MAX);
+                                  "%s is %zu bytes, more than open-iscsi's limit of %d.",
+                                  what, strlen(value), KEYVALUE_VALUE_MAX);
 
         if (keyvalue_append(l, key, value, line) < 0)
                 return log_oom();
@@ -102,6 +121,14 @@ int keyvalue_parse(const char *credential, const char *data, size_t size, bool s
         int r = 0;
 
         *ret = (KeyValueList) { .secret = secret };
+
+        /* A UTF-8 byte order mark (U+FEFF) that an editor put at the start is skipped, as
+         * systemd's own parser of unit and configuration files does (src/shared/conf-parser.c,
+         * UTF8_BYTE_ORDER_MARK of src/basic/utf8.h). */
+        if (size >= strlen(UTF8_BYTE_ORDER_MARK) && memcmp(data, UTF8_BYTE_ORDER_MARK, strlen(UTF8_BYTE_ORDER_MARK)) == 0) {
+                data += strlen(UTF8_BYTE_ORDER_MARK);
+                size -= strlen(UTF8_BYTE_ORDER_MARK);
+        }
 
         if (memchr(data, '\0', size))
                 return log_syntax(credential, 0, LOG_ERR, EBADMSG,

@@ -32,13 +32,18 @@ typedef struct KeyValueList {
  * @credential: credential name, for messages only
  * @data: credential contents (need not be NUL-terminated)
  * @size: length of @data in bytes
- * @secret: true if values may be secrets: they are then never echoed and
- *          are wiped on free; unknown-looking keys are not echoed either
+ * @secret: true for a secrets credential: values are wiped on free, and no
+ *          message holds a value, the length of one, or a key other than
+ *          those chap_key_known() knows (any other text before '=' may be a
+ *          secret); such lines are named by credential, line and rule only
  * @ret: filled with the well-formed lines, in order; free with
  *       keyvalue_list_done() even on error
  *
- * Every malformed line is logged (credential, line, rule) and parsing goes
- * on, so one call reports every problem.
+ * A UTF-8 byte order mark at the very start is skipped, as systemd's
+ * config_parse() does (src/shared/conf-parser.c); anywhere else it is
+ * part of the text. Every malformed line is logged (credential, line,
+ * rule; control bytes escaped, see log_internal()) and parsing goes on, so
+ * one call reports every problem.
  *
  * Return: 0 if every line was well formed; otherwise the first error:
  * -EBADMSG for a NUL byte or invalid UTF-8 (RFC 3629), -EINVAL for a line
@@ -53,7 +58,12 @@ void keyvalue_list_done(KeyValueList *l);
 /**
  * keyvalue_key_printable() - whether a key may be echoed in a message
  *
- * Keys made only of [A-Za-z0-9._[]-] and at most 64 bytes long are echoed;
- * anything else might be a misplaced secret.
+ * @key: a parsed key
+ *
+ * Keys made only of [A-Za-z0-9._[]-] and at most 64 bytes long may be
+ * echoed for a credential without secrets; anything else might be a
+ * misplaced secret. (For a secrets credential, see chap_key_known().)
+ *
+ * Return: true if @key may be quoted.
  */
 bool keyvalue_key_printable(const char *key);

@@ -109,7 +109,15 @@ static int log_va(int level, int error, const char *message_id, const char *pref
                 off = sizeof msg - 1;
         errno = error;
         vsnprintf(msg + off, sizeof msg - off, format, ap);
-        emit(level, message_id, msg);
+
+        /* Every string a message quotes may come from outside (credential and file names, keys,
+         * bare lines): a newline in it would forge a second log line, an ESC drive a terminal. */
+        if (has_control_char(msg)) {
+                char escaped[LINE_MAX];
+
+                emit(level, message_id, cescape_control(msg, escaped, sizeof escaped));
+        } else
+                emit(level, message_id, msg);
         return -error;
 }
 

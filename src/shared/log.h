@@ -55,6 +55,10 @@ void log_set_structured_sink(log_structured_sink_t sink);
  * @message_id: MESSAGE_ID for the structured sink, or NULL
  * @format: printf format
  *
+ * Control bytes (C0, DEL) in the formatted message, wherever they came
+ * from, are written as C escapes (cescape_control()): a quoted file name
+ * with a newline cannot forge a second log line.
+ *
  * Return: -abs(@error), so callers can "return log_error_errno(r, ...)".
  */
 int log_internal(int level, int error, const char *message_id, const char *format, ...) _printf_(4, 5);
@@ -65,7 +69,9 @@ int log_internal(int level, int error, const char *message_id, const char *forma
  * @line: 1-based line number, 0 when the problem is not tied to a line
  * @level, @error, @format: as for log_internal()
  *
- * Prints "CREDENTIAL:LINE: message". Never pass a secret value in @format.
+ * Prints "CREDENTIAL:LINE: message", control bytes escaped as by
+ * log_internal(). Never pass a secret value, nor its length, nor (for a
+ * secrets credential) a key that chap_key_known() does not know.
  *
  * Return: -abs(@error).
  */

@@ -27,6 +27,41 @@ static int parse_port(const char *s, uint16_t *ret, const char **ret_reason) {
         return 0;
 }
 
+/* An address one cannot connect to as a target: unspecified (RFC 4291 §2.5.2,
+ * RFC 1122 §3.2.1.3 "this host"), limited broadcast (RFC 919/RFC 1122 §3.2.1.3),
+ * multicast (224.0.0.0/4, RFC 5771; ff00::/8, RFC 4291 §2.7). iSCSI runs over TCP
+ * (RFC 7143 §4.1), which is unicast only. IPv4-mapped IPv6 (::ffff:a.b.c.d,
+ * RFC 4291 §2.5.5.2) is checked as the IPv4 address it maps. */
+static int check_unicast(int family, const unsigned char *bin, const char **ret_reason) {
+        static const unsigned char mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+        static const unsigned char zero[16] = {};
+
+        if (family == AF_INET6) {
+                if (memcmp(bin, zero, 16) == 0)
+                        return fail(ret_reason, "the unspecified address [::] is not a portal (RFC 4291 §2.5.2)",
+                                    -EINVAL);
+                if (bin[0] == 0xff)
+                        return fail(ret_reason,
+                                    "a multicast address (ff00::/8) is not a portal: iSCSI needs a unicast "
+                                    "TCP peer (RFC 4291 §2.7, RFC 7143 §4.1)", -EINVAL);
+                if (memcmp(bin, mapped, 12) != 0)
+                        return 0;
+                bin += 12;
+        }
+
+        if (bin[0] == 0 && bin[1] == 0 && bin[2] == 0 && bin[3] == 0)
+                return fail(ret_reason, "the unspecified address 0.0.0.0 is not a portal (RFC 1122 §3.2.1.3)",
+                            -EINVAL);
+        if (bin[0] == 255 && bin[1] == 255 && bin[2] == 255 && bin[3] == 255)
+                return fail(ret_reason, "the broadcast address 255.255.255.255 is not a portal (RFC 1122 §3.2.1.3)",
+                            -EINVAL);
+        if ((bin[0] & 0xf0) == 0xe0)
+                return fail(ret_reason,
+                            "a multicast address (224.0.0.0/4) is not a portal: iSCSI needs a unicast TCP peer "
+                            "(RFC 5771, RFC 7143 §4.1)", -EINVAL);
+        return 0;
+}
+
 int portal_parse(const char *s, Portal *ret, const char **ret_reason) {
         char addr[INET6_ADDRSTRLEN + 1];
         unsigned char bin[sizeof(struct in6_addr)];
@@ -75,6 +110,10 @@ int portal_parse(const char *s, Portal *ret, const char **ret_reason) {
                                     "(host names are not resolved at boot)", -EINVAL);
                 p.family = AF_INET;
         }
+
+        r = check_unicast(p.family, bin, ret_reason);
+        if (r < 0)
+                return r;
 
         if (port) {
                 r = parse_port(port, &p.port, ret_reason);

@@ -27,10 +27,15 @@ typedef struct Portal {
  *
  * Host names are refused: they need DNS at boot, and the by-path name
  * of the LUN would depend on what the resolver returned.
- * IPv6 zone ids ("%eth0") are refused.
+ * IPv6 zone ids ("%eth0") are refused. So are addresses that cannot be a
+ * TCP peer (iSCSI runs over unicast TCP, RFC 7143 §4.1): the unspecified
+ * 0.0.0.0 and [::], the broadcast 255.255.255.255 (RFC 1122 §3.2.1.3),
+ * multicast 224.0.0.0/4 (RFC 5771) and ff00::/8 (RFC 4291 §2.7), also when
+ * written as IPv4-mapped IPv6 ([::ffff:a.b.c.d]).
  *
- * Return: 0 on success; -EINVAL (malformed address), -ERANGE (port out of
- * range), each with @ret_reason set.
+ * Return: 0 on success; -EINVAL (malformed, unspecified, broadcast or
+ * multicast address), -ERANGE (port out of range), each with @ret_reason
+ * set.
  */
 int portal_parse(const char *s, Portal *ret, const char **ret_reason);
 

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "string-util.h"
 
@@ -92,4 +93,53 @@ int safe_atou64(const char *s, unsigned long long *ret) {
         }
         *ret = v;
         return 0;
+}
+
+/* The escape of byte @c into @esc (at least 5 bytes); returns its length. */
+static size_t escape_byte(unsigned char c, char esc[static 5]) {
+        if (c == '\n')
+                return (size_t) snprintf(esc, 5, "\\n");
+        if (c == '\r')
+                return (size_t) snprintf(esc, 5, "\\r");
+        if (c == '\t')
+                return (size_t) snprintf(esc, 5, "\\t");
+        if (c < ' ' || c == 0x7f)
+                return (size_t) snprintf(esc, 5, "\\x%02x", c);
+        esc[0] = (char) c;
+        return 1;
+}
+
+char *cescape_control(const char *s, char *buf, size_t size) {
+        size_t n = 0, total = 0, room;
+        char esc[5];
+
+        if (!s)
+                s = "(null)";
+        for (const unsigned char *p = (const unsigned char *) s; *p; p++)
+                total += escape_byte(*p, esc);
+        /* All of it, or as much as leaves room for "..." and the NUL. */
+        room = total < size ? size - 1 : size - 4;
+
+        for (const unsigned char *p = (const unsigned char *) s; *p; p++) {
+                size_t len = escape_byte(*p, esc);
+
+                if (n + len > room)
+                        break;
+                memcpy(buf + n, esc, len);
+                n += len;
+        }
+        if (total >= size) {
+                memcpy(buf + n, "...", 3);
+                n += 3;
+        }
+        buf[n] = '\0';
+        return buf;
+}
+
+int parse_boolean(const char *s) {
+        if (STR_IN_SET(s, "yes", "true", "1"))
+                return 1;
+        if (STR_IN_SET(s, "no", "false", "0"))
+                return 0;
+        return -EINVAL;
 }

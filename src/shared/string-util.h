@@ -79,6 +79,45 @@ bool has_control_char(const char *s);
  */
 int safe_atou64(const char *s, unsigned long long *ret);
 
+/**
+ * cescape_control() - make control bytes visible, for quoting untrusted text in a log line
+ * @s: text from outside (a credential or file name, a key, a bare line); may be NULL
+ * @buf: output buffer
+ * @size: bytes in @buf, at least 8
+ *
+ * Copies @s into @buf with every C0 control byte and DEL written as a C
+ * escape: "\n", "\r", "\t", else "\xHH" (the forms of systemd's cescape()),
+ * so that a newline in a file name cannot start a forged log line (journald
+ * and the kernel log split at it) and an ESC cannot drive a terminal. Other
+ * bytes, UTF-8 included, are copied. If @buf is too small, the copy ends in
+ * "..." (never in half an escape). NULL is written as "(null)".
+ *
+ * Return: @buf.
+ */
+char *cescape_control(const char *s, char *buf, size_t size);
+
+/* Room for quoting a credential name, a key or a short line. */
+#define CESCAPE_CONTROL_MAX 1024
+
+/* CESCAPE(s): cescape_control() into a buffer that lives until the end of the
+ * enclosing block, for use as a printf() argument. */
+#define CESCAPE(s) cescape_control((s), (char[CESCAPE_CONTROL_MAX]) {}, CESCAPE_CONTROL_MAX)
+
+/* U+FEFF, which some editors put at the start of a text file (systemd's utf8.h name). */
+#define UTF8_BYTE_ORDER_MARK "\xef\xbb\xbf"
+
+/**
+ * parse_boolean() - the yes/no values of our credentials
+ * @s: "yes", "true", "1" or "no", "false", "0" (lower case, exact)
+ *
+ * The subset of systemd's parse_boolean() (which also takes "y", "n", "on",
+ * "off" and any case) that docs/credentials.md documents for keys such as
+ * "multipath" and "luks".
+ *
+ * Return: 1 for yes, 0 for no, -EINVAL otherwise.
+ */
+int parse_boolean(const char *s);
+
 /* Lower-case ASCII letters, digits and friends, for charset checks. */
 #define LOWERCASE_LETTERS "abcdefghijklmnopqrstuvwxyz"
 #define UPPERCASE_LETTERS "ABCDEFGHIJKLMNOPQRSTUVWXYZ"

@@ -272,6 +272,87 @@ START_TEST(test_no_secret_on_stderr)
 }
 END_TEST
 
+/* ---- only known keys are named, no secret and no length ------------------- */
+
+#define V300 "vvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvv"
+
+/* Each case: the text, something secret in it, that secret's length (as printed), and the
+ * line the message must name. */
+static const struct {
+        const char *text;
+        const char *secret;
+        const char *length;
+        const char *line;
+} unnamed[] = {
+        /* a base64 secret alone on a line: "c2VjcmV0MTIzNDU" before '=', empty value */
+        { U "u\nc2VjcmV0MTIzNDU=\n", "c2VjcmV0MTIzNDU", "15", CRED ":2:" },
+        /* a key that looks like open-iscsi's but is not one of ours */
+        { U "u\n" P "Long-enough-secret\nnode.session.auth.Qx8wLm2secret = x\n", "Qx8wLm2secret", "13",
+          CRED ":3:" },
+        /* unknown key, value with a control byte */
+        { U "u\nPw4unknownkey = a\x01" "b\n", "Pw4unknownkey", "13", CRED ":2:" },
+        /* unknown key, value over 255 bytes: neither the key nor the length */
+        { U "u\nZk8mysecretkey = " V300 V300 V300 "\n", "Zk8mysecretkey", "300", CRED ":2:" },
+        /* known key, value over 255 bytes: the key may be named, the length not */
+        { U "u\n" P V300 V300 V300 "\n", V300, "300", CRED ":2:" },
+        /* a line without '=' */
+        { U "u\nHx3PlainSecretLine\n", "Hx3PlainSecretLine", "18", CRED ":2:" },
+        /* short secret: a warning with the rule, not the length */
+        { U "u\n" P "Ab3dEfGh\n", "Ab3dEfGh", "8", CRED ":2:" },
+};
+
+START_TEST(test_only_known_keys_named)
+{
+        char *dir = test_mkdtemp();
+        TestStderr cap;
+        KeyValueList l;
+        ChapSecrets *s = NULL;
+        char *out;
+        int r;
+
+        log_setup("test-chap", LOG_TARGET_STDERR);
+        log_set_structured_sink(NULL);
+        log_set_max_level(LOG_DEBUG);
+
+        test_stderr_begin(&cap, dir);
+        r = test_parse(CRED, unnamed[_i].text, true, &l);
+        if (r == 0)
+                (void) chap_secrets_from_keyvalues(CRED, &l, &s);
+        chap_secrets_free(s);
+        keyvalue_list_done(&l);
+        out = test_stderr_end(&cap);
+
+        ck_assert_msg(strstr(out, unnamed[_i].line), "case %d: no message naming %s:\n%s", _i, unnamed[_i].line, out);
+        ck_assert_msg(!strstr(out, unnamed[_i].secret), "case %d: secret on stderr:\n%s", _i, out);
+        ck_assert_msg(!strstr(out, unnamed[_i].length), "case %d: its length %s on stderr:\n%s", _i,
+                      unnamed[_i].length, out);
+        free(out);
+        test_rm_rf_free(dir);
+}
+END_TEST
+
+START_TEST(test_chap_key_known)
+{
+        static const char *const known[] = {
+                "node.session.auth.username", "node.session.auth.password",
+                "node.session.auth.username_in", "node.session.auth.password_in",
+                "discovery.sendtargets.auth.username", "discovery.sendtargets.auth.password",
+                "discovery.sendtargets.auth.username_in", "discovery.sendtargets.auth.password_in",
+        };
+        static const char *const unknown[] = {
+                "", "node.session.auth.", "node.session.auth.pasword", "node.session.auth.PASSWORD",
+                "discovery.sendtargets.auth.password_out", "password", "node.session.auth.password ",
+                "c2VjcmV0MTIzNDU",
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(known); i++)
+                ck_assert_msg(chap_key_known(known[i]), "%s", known[i]);
+        for (size_t i = 0; i < ELEMENTSOF(unknown); i++)
+                ck_assert_msg(!chap_key_known(unknown[i]), "%s", unknown[i]);
+        ck_assert(!chap_key_known(NULL));
+}
+END_TEST
+
 /* ---- chap_algs_check() ---------------------------------------------------- */
 
 static const char *const algs_good[] = {
@@ -331,6 +412,8 @@ static Suite *chap_suite(void) {
         tcase_add_test(tc, test_all_problems_reported);
         tcase_add_test(tc, test_short_secret_warning);
         tcase_add_test(tc, test_no_secret_on_stderr);
+        tcase_add_loop_test(tc, test_only_known_keys_named, 0, (int) ELEMENTSOF(unnamed));
+        tcase_add_test(tc, test_chap_key_known);
         suite_add_tcase(s, tc);
 
         tc = tcase_create("chap_algs");

@@ -19,19 +19,22 @@
 #define CIPHER "k6iUCUh0RJCQyvL8k8q1UyAAAAABAAAADAAAABAAAADXD1ySgOCHaAvmAAAAAAAAgAAAAAAAAAAL\n" \
                "ACMA0AAAACAAAAAAngAgp+Z7d2BZ0r5cQ6Jq+bn8Mh7IQvq8CR4ogsSm/SH8t2cAENsfXz0TLJ==\n"
 
-/* The search path, in order, relative to the test root. */
+/* The search path, in order, relative to the test root: systemd's for
+ * LoadCredentialEncrypted=ID (systemd.exec(5); credential.h). */
 static const struct {
         const char *dir;
         bool encrypted;
 } search_dirs[] = {
-        { "creds", false },                                     /* $CREDENTIALS_DIRECTORY */
         { "enc", true },                                        /* $ENCRYPTED_CREDENTIALS_DIRECTORY */
-        { "root/run/credstore", false },
-        { "root/etc/credstore", false },
-        { "root/usr/lib/credstore", false },
-        { "root/run/credstore.encrypted", true },
         { "root/etc/credstore.encrypted", true },
+        { "root/run/credstore.encrypted", true },
+        { "root/usr/local/lib/credstore.encrypted", true },
         { "root/usr/lib/credstore.encrypted", true },
+        { "creds", false },                                     /* $CREDENTIALS_DIRECTORY */
+        { "root/etc/credstore", false },
+        { "root/run/credstore", false },
+        { "root/usr/local/lib/credstore", false },
+        { "root/usr/lib/credstore", false },
 };
 
 /* A test root with every search dir created and the environment pointing at it. */
@@ -115,23 +118,24 @@ START_TEST(test_find_default_system_dirs)
         enc = put(root, "root/run/credentials/@encrypted", "iscsi.target.t1", CIPHER);
         free(put(root, "root/etc/credstore", "iscsi.target.t1", PLAIN));
 
-        ck_assert_int_eq(credential_find("iscsi.target.t1", CREDENTIAL_SEARCH_SYSTEM, &f), 1);
-        ck_assert_str_eq(f->path, sys);
-        ck_assert(!f->encrypted);
-        credential_file_free(f);
-
-        ck_assert_int_eq(unlink(sys), 0);
-        f = NULL;
+        /* @encrypted comes first, as in PID 1's search for LoadCredentialEncrypted= */
         ck_assert_int_eq(credential_find("iscsi.target.t1", CREDENTIAL_SEARCH_SYSTEM, &f), 1);
         ck_assert_str_eq(f->path, enc);
         ck_assert(f->encrypted);
+        credential_file_free(f);
+
+        ck_assert_int_eq(unlink(enc), 0);
+        f = NULL;
+        ck_assert_int_eq(credential_find("iscsi.target.t1", CREDENTIAL_SEARCH_SYSTEM, &f), 1);
+        ck_assert_str_eq(f->path, sys);
+        ck_assert(!f->encrypted);
         credential_file_free(f);
 
         /* an empty variable counts as unset */
         ck_assert_int_eq(setenv("CREDENTIALS_DIRECTORY", "", 1), 0);
         f = NULL;
         ck_assert_int_eq(credential_find("iscsi.target.t1", CREDENTIAL_SEARCH_SYSTEM, &f), 1);
-        ck_assert_str_eq(f->path, enc);
+        ck_assert_str_eq(f->path, sys);
         credential_file_free(f);
 
         test_rm_rf_free(root);
@@ -219,6 +223,34 @@ START_TEST(test_find_skips_non_regular)
 }
 END_TEST
 
+START_TEST(test_list_name_with_newline_escaped)
+{
+        /* a file name with a newline must not forge a log line */
+        char *root = setup_root();
+        _cleanup_free_ char *d = test_path(root, "root/etc/credstore/iscsi.target.a\n<3>forged: ok");
+        CredentialFile **files = NULL;
+        size_t n = 0;
+        TestStderr cap;
+        char *out;
+
+        log_setup("test-credential", LOG_TARGET_STDERR);
+        log_set_structured_sink(NULL);
+        log_set_max_level(LOG_DEBUG);
+        ck_assert_int_eq(mkdir(d, 0755), 0);
+
+        test_stderr_begin(&cap, root);
+        ck_assert_int_eq(credential_list("iscsi.target.", CREDENTIAL_SEARCH_SYSTEM, false, &files, &n), 0);
+        out = test_stderr_end(&cap);
+        ck_assert_uint_eq(n, 0);
+        credential_files_free(files, n);
+
+        ck_assert_msg(strstr(out, "iscsi.target.a\\n<3>forged: ok is not a regular file"), "not escaped:\n%s", out);
+        ck_assert_msg(!strstr(out, "\n<3>forged"), "forged log line:\n%s", out);
+        free(out);
+        test_rm_rf_free(root);
+}
+END_TEST
+
 START_TEST(test_find_invalid_names)
 {
         char *root = setup_root();
@@ -280,8 +312,8 @@ START_TEST(test_list)
         b = put(root, "creds", "iscsi.target.b", PLAIN);
         free(put(root, "root/run/credstore", "iscsi.target.b", PLAIN));         /* loses against creds/ */
         c = put(root, "enc", "iscsi.target.c", CIPHER);
-        a = put(root, "root/etc/credstore", "iscsi.target.a", PLAIN);
-        free(put(root, "root/usr/lib/credstore.encrypted", "iscsi.target.a", CIPHER));   /* loses */
+        a = put(root, "root/usr/lib/credstore.encrypted", "iscsi.target.a", CIPHER);
+        free(put(root, "root/etc/credstore", "iscsi.target.a", PLAIN));         /* loses: encrypted first */
         /* other prefixes */
         free(put(root, "creds", "iscsi.auth.a", PLAIN));
         free(put(root, "creds", "iscsi.auth", PLAIN));
@@ -303,7 +335,7 @@ START_TEST(test_list)
         ck_assert_uint_eq(n, 4);
         ck_assert_str_eq(files[0]->name, "iscsi.target.a");
         ck_assert_str_eq(files[0]->path, a);
-        ck_assert(!files[0]->encrypted);
+        ck_assert(files[0]->encrypted);
         ck_assert_str_eq(files[1]->name, "iscsi.target.b");
         ck_assert_str_eq(files[1]->path, b);
         ck_assert(!files[1]->encrypted);
@@ -664,6 +696,7 @@ static Suite *credential_suite(void) {
         tcase_add_test(tc, test_find_ciphertext_in_plain_dir);
         tcase_add_test(tc, test_find_skips_non_regular);
         tcase_add_test(tc, test_find_invalid_names);
+        tcase_add_test(tc, test_list_name_with_newline_escaped);
         tcase_add_test(tc, test_unreadable_dir_skipped);
         suite_add_tcase(s, tc);
 

@@ -16,6 +16,11 @@ static const char *const good_names[] = {
         "iqn.2003-01.org.linux-iscsi.host.x8664:sn.0123456789ab",
         "iqn.2024-12.lan:t",
         "iqn.2001-04.com.example:a-b.c:d",
+        /* upper case is kept and compared byte for byte by open-iscsi, the kernel and LIO */
+        "iqn.2000-01.com.synology:DS918.Target-1.abcd",
+        "iqn.2001-04.com.Example",
+        "iqn.2001-04.com.example:Disk",
+        "iqn.1991-05.com.microsoft:WIN-SRV01",
         "iqn.2001-04.com.x-y.example:z",
         "iqn.2001-04.com.example1:9",
         "eui.02004567A425678D",                                            /* RFC 3720 §3.2.6.3.2 */
@@ -50,8 +55,6 @@ static const char *const bad_names[] = {
         "iqn.2001-04",                          /* no domain */
         "iqn.2001-04.",                         /* empty domain */
         "iqn.2001-04.:disk",                    /* empty domain before ':' */
-        "iqn.2001-04.com.Example",              /* upper case */
-        "iqn.2001-04.com.example:Disk",         /* upper case in the unique part */
         "iqn.2001-04.com.example:",             /* trailing ':' */
         "iqn.2001-04.com.example:a/b",          /* '/' */
         "iqn.2001-04.com/example",

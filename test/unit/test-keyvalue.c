@@ -335,6 +335,79 @@ START_TEST(test_key_printable)
 }
 END_TEST
 
+/* ---- byte order mark ------------------------------------------------------ */
+
+START_TEST(test_parse_bom)
+{
+        KeyValueList l;
+
+        /* skipped at the start, as systemd's conf-parser does; the line numbers stay */
+        ck_assert_int_eq(test_parse(CRED, "\xef\xbb\xbftarget = iqn.2001-04.com.example:t1\nlun = 1\n", false, &l), 0);
+        ck_assert_uint_eq(l.n_entries, 2);
+        assert_entry(&l, 0, "target", "iqn.2001-04.com.example:t1", 1);
+        assert_entry(&l, 1, "lun", "1", 2);
+        keyvalue_list_done(&l);
+
+        ck_assert_int_eq(test_parse(CRED, "\xef\xbb\xbf", false, &l), 0);
+        ck_assert_uint_eq(l.n_entries, 0);
+        keyvalue_list_done(&l);
+
+        ck_assert_int_eq(test_parse(CRED, "\xef\xbb\xbf# comment\nlun = 1\n", true, &l), 0);
+        assert_entry(&l, 0, "lun", "1", 2);
+        keyvalue_list_done(&l);
+
+        /* only one, and only at the very start */
+        ck_assert_int_eq(test_parse(CRED, "\xef\xbb\xbf\xef\xbb\xbflun = 1\n", false, &l), -EINVAL);
+        keyvalue_list_done(&l);
+        ck_assert_int_eq(test_parse(CRED, "lun = 1\n\xef\xbb\xbfportal = 192.0.2.1\n", false, &l), -EINVAL);
+        keyvalue_list_done(&l);
+        ck_assert_int_eq(test_parse(CRED, " \xef\xbb\xbflun = 1\n", false, &l), -EINVAL);
+        keyvalue_list_done(&l);
+}
+END_TEST
+
+/* ---- control bytes never reach a log line raw --------------------------------- */
+
+START_TEST(test_control_bytes_escaped)
+{
+        char *dir = test_mkdtemp();
+        TestStderr cap;
+        KeyValueList l;
+        char *out;
+
+        log_setup("test-keyvalue", LOG_TARGET_STDERR);
+        log_set_structured_sink(NULL);
+        log_set_max_level(LOG_DEBUG);
+
+        test_stderr_begin(&cap, dir);
+        /* a credential (file) name with a newline, a key with an ESC sequence */
+        ck_assert_int_eq(test_parse("iscsi.target.x\n<3>forged", "lun\n", false, &l), -EINVAL);
+        keyvalue_list_done(&l);
+        ck_assert_int_eq(test_parse(CRED, "lu\x1b[2Jn = 1\n", false, &l), -EINVAL);
+        keyvalue_list_done(&l);
+        ck_assert_int_eq(test_parse(CRED, "a\rb = 1\n", false, &l), -EINVAL);
+        keyvalue_list_done(&l);
+        out = test_stderr_end(&cap);
+
+        ck_assert_msg(strstr(out, "iscsi.target.x\\n<3>forged:1: "), "name not escaped:\n%s", out);
+        ck_assert_msg(!strstr(out, "\n<3>forged"), "forged line:\n%s", out);
+        ck_assert_msg(strstr(out, CRED ":1: Malformed key \"lu\\x1b[2Jn\""), "key not escaped:\n%s", out);
+        ck_assert_msg(strstr(out, CRED ":1: Malformed key \"a\\rb\""), "CR not escaped:\n%s", out);
+        ck_assert_ptr_null(memchr(out, '\x1b', strlen(out)));
+        ck_assert_ptr_null(memchr(out, '\r', strlen(out)));
+        /* three messages, three lines */
+        {
+                size_t lines = 0;
+
+                for (const char *p = out; *p; p++)
+                        lines += *p == '\n';
+                ck_assert_uint_eq(lines, 3);
+        }
+        free(out);
+        test_rm_rf_free(dir);
+}
+END_TEST
+
 static Suite *keyvalue_suite(void) {
         Suite *s = suite_create("keyvalue");
         TCase *tc;
@@ -353,6 +426,11 @@ static Suite *keyvalue_suite(void) {
         tcase_add_test(tc, test_goes_on_past_errors);
         tcase_add_test(tc, test_line_numbers_with_crlf_error);
         tcase_add_test(tc, test_secret_flag_and_unprintable_key);
+        suite_add_tcase(s, tc);
+
+        tc = tcase_create("bom-and-escapes");
+        tcase_add_test(tc, test_parse_bom);
+        tcase_add_test(tc, test_control_bytes_escaped);
         suite_add_tcase(s, tc);
 
         tc = tcase_create("keys");

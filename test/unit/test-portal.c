@@ -20,8 +20,12 @@ static const struct {
         { "192.0.2.1:1", AF_INET, "192.0.2.1", 1, "192.0.2.1:1" },
         { "192.0.2.1:65535", AF_INET, "192.0.2.1", 65535, "192.0.2.1:65535" },
         { "192.0.2.1:03260", AF_INET, "192.0.2.1", 3260, "192.0.2.1:3260" },
-        { "0.0.0.0", AF_INET, "0.0.0.0", 3260, "0.0.0.0:3260" },
-        { "255.255.255.255:860", AF_INET, "255.255.255.255", 860, "255.255.255.255:860" },
+        { "0.0.0.1", AF_INET, "0.0.0.1", 3260, "0.0.0.1:3260" },
+        { "255.255.255.254:860", AF_INET, "255.255.255.254", 860, "255.255.255.254:860" },
+        { "223.255.255.255", AF_INET, "223.255.255.255", 3260, "223.255.255.255:3260" },  /* below 224/4 */
+        { "240.0.0.1", AF_INET, "240.0.0.1", 3260, "240.0.0.1:3260" },                    /* above 224/4 */
+        { "[fe80::1]", AF_INET6, "fe80::1", 3260, "[fe80::1]:3260" },                     /* not ff00::/8 */
+        { "[feff::1]", AF_INET6, "feff::1", 3260, "[feff::1]:3260" },
         { "[fd00::1]", AF_INET6, "fd00::1", 3260, "[fd00::1]:3260" },
         { "[FD00:0::1]", AF_INET6, "fd00::1", 3260, "[fd00::1]:3260" },
         { "[FD00:0::1]:3261", AF_INET6, "fd00::1", 3261, "[fd00::1]:3261" },
@@ -33,8 +37,8 @@ static const struct {
         { "[2001:db8:0:1:1:1:1:1]", AF_INET6, "2001:db8:0:1:1:1:1:1", 3260,
           "[2001:db8:0:1:1:1:1:1]:3260" },                          /* RFC 5952 §4.2.2: one 0 is not "::" */
         { "[::ffff:192.0.2.1]", AF_INET6, "::ffff:192.0.2.1", 3260, "[::ffff:192.0.2.1]:3260" },
-        { "[ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff]:65535", AF_INET6, "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
-          65535, "[ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff]:65535" },
+        { "[fdff:ffff:ffff:ffff:ffff:ffff:ffff:ffff]:65535", AF_INET6, "fdff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
+          65535, "[fdff:ffff:ffff:ffff:ffff:ffff:ffff:ffff]:65535" },
 };
 
 START_TEST(test_good)
@@ -123,6 +127,42 @@ START_TEST(test_bad)
 }
 END_TEST
 
+/* Addresses that are no TCP peer: refused with the rule named. */
+static const struct {
+        const char *in;
+        const char *reason;     /* a substring of the reason */
+} not_unicast[] = {
+        { "0.0.0.0", "unspecified address 0.0.0.0" },
+        { "0.0.0.0:3260", "unspecified address 0.0.0.0" },
+        { "[::]", "unspecified address [::]" },
+        { "[0:0:0:0:0:0:0:0]:3260", "unspecified address [::]" },
+        { "[::ffff:0.0.0.0]", "unspecified address 0.0.0.0" },
+        { "255.255.255.255", "broadcast address 255.255.255.255" },
+        { "255.255.255.255:860", "broadcast address 255.255.255.255" },
+        { "[::ffff:255.255.255.255]", "broadcast address 255.255.255.255" },
+        { "224.0.0.1", "multicast address (224.0.0.0/4)" },
+        { "239.255.255.255:3260", "multicast address (224.0.0.0/4)" },
+        { "[::ffff:224.0.0.5]", "multicast address (224.0.0.0/4)" },
+        { "[ff02::1]", "multicast address (ff00::/8)" },
+        { "[ff00::]:3260", "multicast address (ff00::/8)" },
+        { "[ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff]", "multicast address (ff00::/8)" },
+};
+
+START_TEST(test_not_unicast)
+{
+        const char *reason = NULL;
+        Portal p = {};
+        int r;
+
+        r = portal_parse(not_unicast[_i].in, &p, &reason);
+        ck_assert_msg(r == -EINVAL, "portal_parse(\"%s\") = %d, expected -EINVAL", not_unicast[_i].in, r);
+        ck_assert_ptr_nonnull(reason);
+        ck_assert_msg(strstr(reason, not_unicast[_i].reason), "\"%s\": reason \"%s\"", not_unicast[_i].in, reason);
+        ck_assert_ptr_nonnull(strstr(reason, "RFC"));
+        ck_assert_int_eq(p.family, 0);  /* *ret untouched */
+}
+END_TEST
+
 START_TEST(test_ipv4_canonical)
 {
         /* the canonical text is inet_ntop()'s: what open-iscsi and udev print */
@@ -146,6 +186,7 @@ static Suite *portal_suite(void) {
 
         tc = tcase_create("bad");
         tcase_add_loop_test(tc, test_bad, 0, (int) ELEMENTSOF(bad));
+        tcase_add_loop_test(tc, test_not_unicast, 0, (int) ELEMENTSOF(not_unicast));
         suite_add_tcase(s, tc);
 
         return s;

@@ -212,6 +212,66 @@ START_TEST(test_streq_isempty)
 }
 END_TEST
 
+/* ---- cescape_control() ----------------------------------------------------- */
+
+static const struct {
+        const char *in;
+        const char *out;
+} escapes[] = {
+        { "iscsi.target.t1", "iscsi.target.t1" },
+        { "", "" },
+        { "a\nb", "a\\nb" },
+        { "iscsi.target.x\n<3>forged: login ok", "iscsi.target.x\\n<3>forged: login ok" },
+        { "a\rb\tc", "a\\rb\\tc" },
+        { "\x1b[31mred", "\\x1b[31mred" },
+        { "\x01\x7f", "\\x01\\x7f" },
+        { "back\\slash", "back\\slash" },               /* only control bytes are changed */
+        { "donn\xc3\xa9" "es", "donn\xc3\xa9" "es" },   /* UTF-8 is kept */
+};
+
+START_TEST(test_cescape_control)
+{
+        char buf[64];
+
+        ck_assert_ptr_eq(cescape_control(escapes[_i].in, buf, sizeof buf), buf);
+        ck_assert_str_eq(buf, escapes[_i].out);
+        ck_assert(!has_control_char(buf));
+}
+END_TEST
+
+START_TEST(test_cescape_control_truncates)
+{
+        char buf[8];
+
+        ck_assert_str_eq(cescape_control("1234567", buf, sizeof buf), "1234567");  /* fits exactly */
+        ck_assert_str_eq(cescape_control("12345678", buf, sizeof buf), "1234...");
+        ck_assert_str_eq(cescape_control("1\n45678", buf, sizeof buf), "1\\n4...");
+        ck_assert_str_eq(cescape_control("12345\n", buf, sizeof buf), "12345\\n");  /* fits exactly */
+        ck_assert_str_eq(cescape_control("123\n5678", buf, sizeof buf), "123...");  /* never half an escape */
+        ck_assert_str_eq(cescape_control(NULL, buf, sizeof buf), "(null)");
+        ck_assert_str_eq(CESCAPE("x\ny"), "x\\ny");
+}
+END_TEST
+
+/* ---- parse_boolean() ----------------------------------------------------- */
+
+static const struct {
+        const char *in;
+        int r;
+} booleans[] = {
+        { "yes", 1 }, { "true", 1 }, { "1", 1 },
+        { "no", 0 }, { "false", 0 }, { "0", 0 },
+        { "", -EINVAL }, { "Yes", -EINVAL }, { "on", -EINVAL }, { "y", -EINVAL }, { "2", -EINVAL },
+        { "yes ", -EINVAL }, { "nope", -EINVAL },
+};
+
+START_TEST(test_parse_boolean)
+{
+        ck_assert_msg(parse_boolean(booleans[_i].in) == booleans[_i].r, "\"%s\": %d", booleans[_i].in,
+                      parse_boolean(booleans[_i].in));
+}
+END_TEST
+
 static Suite *string_util_suite(void) {
         Suite *s = suite_create("string-util");
         TCase *tc;
@@ -228,6 +288,12 @@ static Suite *string_util_suite(void) {
         tcase_add_test(tc, test_safe_atou64_good);
         tcase_add_test(tc, test_safe_atou64_overflow);
         tcase_add_loop_test(tc, test_safe_atou64_invalid, 0, (int) ELEMENTSOF(atou_invalid));
+        suite_add_tcase(s, tc);
+
+        tc = tcase_create("escape");
+        tcase_add_loop_test(tc, test_cescape_control, 0, (int) ELEMENTSOF(escapes));
+        tcase_add_test(tc, test_cescape_control_truncates);
+        tcase_add_loop_test(tc, test_parse_boolean, 0, (int) ELEMENTSOF(booleans));
         suite_add_tcase(s, tc);
 
         tc = tcase_create("helpers");

@@ -384,7 +384,7 @@ static const struct {
         { "", 0, "empty credential" },
         /* target name */
         { "target = iqn.2001-13.com.example:t1\nportal = 192.0.2.1\n", 1, "IQN month 13" },
-        { "target = iqn.2001-04.com.Example:t1\nportal = 192.0.2.1\n", 1, "IQN upper case" },
+        { "target = iqn.2001-04.com.Ex_ample:t1\nportal = 192.0.2.1\n", 1, "IQN with '_'" },
         { "target = iqn.2001-04:t1\nportal = 192.0.2.1\n", 1, "IQN without domain" },
         { "target = iqn.2001-04.com.example:\nportal = 192.0.2.1\n", 1, "IQN trailing ':'" },
         { "target = iqn.2001-04.com.example:a/b\nportal = 192.0.2.1\n", 1, "IQN with '/'" },
@@ -453,7 +453,7 @@ static const struct {
         { B "node.session.auth.chap_algs = ,MD5\n", 3, "empty CHAP algorithm at the start" },
         { B "node.session.auth.chap_algs = MD5,,SHA1\n", 3, "empty CHAP algorithm in the middle" },
         /* initiator and tuning keys (issue 4) */
-        { B "initiator = iqn.2001-04.com.Example:host\n", 3, "initiator in upper case" },
+        { B "initiator = iqn.2001-04.com.Ex_ample:host\n", 3, "initiator with '_'" },
         { B "initiator = host1\n", 3, "initiator not an iSCSI name" },
         { B "node.session.timeo.replacement_timeout = 86401\n", 3, "replacement_timeout too large" },
         { B "node.session.timeo.replacement_timeout = -1\n", 3, "replacement_timeout negative" },
