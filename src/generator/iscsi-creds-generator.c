@@ -8,14 +8,20 @@
  *     credential files PID 1 hands the login service (LoadCredential= or
  *     LoadCredentialEncrypted=, so this works from systemd 252 on);
  *   - iscsi-creds.target.wants/iscsi-creds-login@ALIAS.service;
- *   - with "mount =": the .mount unit, its remote-fs.target link and a
- *     timeout drop-in for the device (by default 90 s, as systemd's own);
+ *   - with "mount =": the .mount unit, its remote-fs.target link (Requires=,
+ *     Wants= with "nofail", none with "noauto"; with x-systemd.automount an
+ *     .automount unit is linked instead, as systemd-fstab-generator does)
+ *     and a timeout drop-in for the device (by default 90 s, as systemd's);
  *   - with "luks = yes": a drop-in for iscsi-creds-unlock@ALIAS.service
  *     (passphrase credential, bound to the LUN's device), which the mount
  *     then requires instead of the login unit.
- * It never reads a CHAP secret, never calls iscsiadm, and writes nothing
- * outside its output directory. A bad target is logged and skipped; the
- * others are still generated; the exit status reports the first failure.
+ * Every value goes through one escaping helper (unit_file_set()). A
+ * target's files are composed in memory and written all or none
+ * (unit_set_commit()); targets that claim one mount point, device or LUN
+ * path are all refused. It never reads a CHAP secret, never calls iscsiadm,
+ * and writes nothing outside its output directory. A bad target is logged
+ * and skipped; the others are still generated; the exit status reports the
+ * first failure.
  */
 
 #include <errno.h>
@@ -40,25 +46,34 @@ typedef struct Entry {
 /* KEY=VALUE through the one escaping helper (unit_file_set()); a value that cannot be written is
  * reported with the credential and the rule, and never quoted (it may hold a control character). */
 static int set(UnitFile *u, const Target *t, const char *key, const char *value) {
-        const char *reason;
+        const char *reason = "not representable";
         int r;
 
         r = unit_file_set(u, key, value);
-        if (r == -EINVAL && unit_value_check(value, &reason) < 0)
+        if (r == -ENOMEM)
+                return log_oom();
+        if (r < 0) {
+                (void) unit_value_check(value, &reason);
                 return log_syntax(t->credential, 0, LOG_ERR, r, "Cannot write %s= into a unit file: %s.", key,
                                   reason);
-        return r < 0 ? log_oom() : 0;
+        }
+        return 0;
 }
 
 /* "# Source: PATH" and a blank line: drop-ins carry no SourcePath=, which would make "systemctl
  * status" show the credential as the unit's file. */
 static int source_comment(UnitFile *u, const Target *t, const CredentialFile *c) {
+        const char *reason = "not representable";
         int r;
 
         r = unit_file_comment(u, "Source", c->path);
-        if (r < 0)
-                return log_syntax(t->credential, 0, LOG_ERR, r, "Cannot name the credential path %s in a unit "
-                                  "file comment.", r == -EINVAL ? "(not shown)" : "");
+        if (r == -ENOMEM)
+                return log_oom();
+        if (r < 0) {
+                (void) unit_value_check(c->path, &reason);
+                return log_syntax(t->credential, 0, LOG_ERR, r, "Cannot name the credential's path in a unit "
+                                  "file: %s.", reason);
+        }
         fputc('\n', u->f);
         return 0;
 }
