@@ -78,6 +78,8 @@ static int source_comment(UnitFile *u, const Target *t, const CredentialFile *c)
         return 0;
 }
 
+/* Hand @u, composed with result @r, to the set; on a failed composition it is dropped and @r
+ * returned (already logged). */
 static int add_file(UnitSet *s, UnitFile *u, const Target *t, int r) {
         if (r < 0) {
                 unit_file_discard(u);
@@ -107,6 +109,8 @@ static int add_instance(UnitSet *s, const Target *t, UnitFile *u, const char *un
                 if (creds[i]) {
                         _cleanup_free_ char *v = NULL;
 
+                        /* ID:PATH (systemd.exec(5)): the ID (a credential name: no '\\', no ':') ends at
+                         * the first ':', the PATH is the rest, literal but for specifiers. */
                         if (asprintf(&v, "%s:%s", creds[i]->name, creds[i]->path) < 0)
                                 r = log_oom();
                         else
