@@ -8,14 +8,20 @@
  *     credential files PID 1 hands the login service (LoadCredential= or
  *     LoadCredentialEncrypted=, so this works from systemd 252 on);
  *   - iscsi-creds.target.wants/iscsi-creds-login@ALIAS.service;
- *   - with "mount =": the .mount unit, its remote-fs.target link and a
- *     timeout drop-in for the device (by default 90 s, as systemd's own);
+ *   - with "mount =": the .mount unit, its remote-fs.target link (Requires=,
+ *     Wants= with "nofail", none with "noauto"; with x-systemd.automount an
+ *     .automount unit is linked instead, as systemd-fstab-generator does)
+ *     and a timeout drop-in for the device (by default 90 s, as systemd's);
  *   - with "luks = yes": a drop-in for iscsi-creds-unlock@ALIAS.service
  *     (passphrase credential, bound to the LUN's device), which the mount
  *     then requires instead of the login unit.
- * It never reads a CHAP secret, never calls iscsiadm, and writes nothing
- * outside its output directory. A bad target is logged and skipped; the
- * others are still generated; the exit status reports the first failure.
+ * Every value goes through one escaping helper (unit_file_set()). A
+ * target's files are composed in memory and written all or none
+ * (unit_set_commit()); targets that claim one mount point, device or LUN
+ * path are all refused. It never reads a CHAP secret, never calls iscsiadm,
+ * and writes nothing outside its output directory. A bad target is logged
+ * and skipped; the others are still generated; the exit status reports the
+ * first failure.
  */
 
 #include <errno.h>
@@ -37,104 +43,151 @@ typedef struct Entry {
         Target *target;
 } Entry;
 
-static int write_credential_line(FILE *f, const CredentialFile *c) {
-        _cleanup_free_ char *path = NULL;
+/* KEY=VALUE through the one escaping helper (unit_file_set()); a value that cannot be written is
+ * reported with the credential and the rule, and never quoted (it may hold a control character). */
+static int set(UnitFile *u, const Target *t, const char *key, const char *value) {
+        const char *reason = "not representable";
         int r;
 
-        r = unit_value_escape(c->path, &path);
-        if (r < 0)
-                return r;
-        fprintf(f, "%s=%s:%s\n", c->encrypted ? "LoadCredentialEncrypted" : "LoadCredential", c->name, path);
+        r = unit_file_set(u, key, value);
+        if (r == -ENOMEM)
+                return log_oom();
+        if (r < 0) {
+                (void) unit_value_check(value, &reason);
+                return log_syntax(t->credential, 0, LOG_ERR, r, "Cannot write %s= into a unit file: %s.", key,
+                                  reason);
+        }
         return 0;
 }
 
-/* Finish the credentials drop-in @u of instance @unit of @template_path: a
- * LoadCredential(Encrypted)= line per credential (NULL entries skipped),
- * then the link from iscsi-creds.target. */
-static int finish_instance(const char *dest, const Target *t, UnitFile *u, const char *unit,
-                           const char *template_path, const CredentialFile *const *creds, size_t n) {
-        int r = 0;
+/* "# Source: PATH" and a blank line: drop-ins carry no SourcePath=, which would make "systemctl
+ * status" show the credential as the unit's file. */
+static int source_comment(UnitFile *u, const Target *t, const CredentialFile *c) {
+        const char *reason = "not representable";
+        int r;
 
-        for (size_t i = 0; i < n && r >= 0; i++)
-                if (creds[i])
-                        r = write_credential_line(u->f, creds[i]);
+        r = unit_file_comment(u, "Source", c->path);
+        if (r == -ENOMEM)
+                return log_oom();
+        if (r < 0) {
+                (void) unit_value_check(c->path, &reason);
+                return log_syntax(t->credential, 0, LOG_ERR, r, "Cannot name the credential's path in a unit "
+                                  "file: %s.", reason);
+        }
+        fputc('\n', u->f);
+        return 0;
+}
+
+/* Hand @u, composed with result @r, to the set; on a failed composition it is dropped and @r
+ * returned (already logged). */
+static int add_file(UnitSet *s, UnitFile *u, const Target *t, int r) {
         if (r < 0) {
                 unit_file_discard(u);
-                return log_error_errno(r, "%s: cannot use a credential path in a unit file.", t->credential);
+                return r;
         }
-        r = unit_file_close(u);
-        if (r < 0)
-                return log_error_errno(r, "%s: failed to write drop-in for %s: %m", t->credential, unit);
-
-        r = unit_add_dependency_link(dest, "iscsi-creds.target", "wants", unit, template_path);
-        if (r < 0)
-                return log_error_errno(r, "%s: failed to hook %s into iscsi-creds.target: %m", t->credential, unit);
-        return 0;
+        r = unit_set_add_file(s, u);
+        return r < 0 ? log_error_errno(r, "%s: too many files for one target.", t->credential) : 0;
 }
 
-static int write_login_dropin(const char *dest, const Target *t, const CredentialFile *target_file,
-                              const CredentialFile *auth_file, const CredentialFile *initiator_file) {
-        _cleanup_free_ char *unit = NULL, *source = NULL;
+static int add_link(UnitSet *s, const Target *t, const char *dependent, const char *type, const char *unit,
+                    const char *target_path) {
+        int r = unit_set_add_link(s, dependent, type, unit, target_path);
+
+        return r < 0 ? log_error_errno(r, "%s: cannot add the %s.%s link for %s: %m", t->credential, dependent,
+                                       type, unit) : 0;
+}
+
+/* A drop-in for instance @unit of a shipped template: the credential lines PID 1 needs
+ * (LoadCredential= or LoadCredentialEncrypted=; NULL entries skipped) after what @u holds, and the
+ * link from iscsi-creds.target. */
+static int add_instance(UnitSet *s, const Target *t, UnitFile *u, const char *unit, const char *template_path,
+                        const CredentialFile *const *creds, size_t n) {
+        int r = 0;
+
+        fputs("[Service]\n", u->f);
+        for (size_t i = 0; i < n && r >= 0; i++)
+                if (creds[i]) {
+                        _cleanup_free_ char *v = NULL;
+
+                        /* ID:PATH (systemd.exec(5)): the ID (a credential name: no '\\', no ':') ends at
+                         * the first ':', the PATH is the rest, literal but for specifiers. */
+                        if (asprintf(&v, "%s:%s", creds[i]->name, creds[i]->path) < 0)
+                                r = log_oom();
+                        else
+                                r = set(u, t, creds[i]->encrypted ? "LoadCredentialEncrypted" : "LoadCredential", v);
+                }
+        r = add_file(s, u, t, r);
+        if (r < 0)
+                return r;
+        return add_link(s, t, "iscsi-creds.target", "wants", unit, template_path);
+}
+
+static int compose_login(UnitSet *s, const Target *t, const CredentialFile *target_file,
+                         const CredentialFile *auth_file, const CredentialFile *initiator_file) {
+        _cleanup_free_ char *unit = target_login_unit(t);
         UnitFile *u;
         int r;
 
-        unit = target_login_unit(t);
         if (!unit)
                 return log_oom();
-        r = unit_value_escape(target_file->path, &source);
+        r = unit_dropin_create(s->dir, unit, "50-credentials.conf", &u);
         if (r < 0)
-                return log_error_errno(r, "%s: cannot use path %s in a unit file.", t->credential, target_file->path);
-
-        r = unit_dropin_create(dest, unit, "50-credentials.conf", &u);
-        if (r < 0)
-                return log_error_errno(r, "%s: failed to create drop-in for %s: %m", t->credential, unit);
-
-        /* No SourcePath= here: in a drop-in it would make "systemctl status" show the credential as
-         * the unit's file. A comment names the source instead. */
-        fprintf(u->f, "# Source: %s\n\n", source);
+                return log_error_errno(r, "%s: cannot create a drop-in for %s: %m", t->credential, unit);
+        r = source_comment(u, t, target_file);
         /* The paths are claimed by multipathd, which assembles the device the mount names. */
-        if (t->multipath)
-                fprintf(u->f, "[Unit]\nWants=multipathd.service\nAfter=multipathd.service\n\n");
-        fprintf(u->f, "[Service]\n");
+        if (r >= 0 && t->multipath) {
+                fputs("[Unit]\n", u->f);
+                r = set(u, t, "Wants", "multipathd.service");
+                if (r >= 0)
+                        r = set(u, t, "After", "multipathd.service");
+                fputc('\n', u->f);
+        }
+        if (r < 0) {
+                unit_file_discard(u);
+                return r;
+        }
         /* The host-wide initiator name, unless the target names its own. */
-        return finish_instance(dest, t, u, unit, ISCSI_CREDS_UNIT_DIR "/iscsi-creds-login@.service",
-                               (const CredentialFile *const[]) { target_file, auth_file,
-                                                                 t->initiator ? NULL : initiator_file },
-                               3);
+        return add_instance(s, t, u, unit, ISCSI_CREDS_UNIT_DIR "/iscsi-creds-login@.service",
+                            (const CredentialFile *const[]) { target_file, auth_file,
+                                                              t->initiator ? NULL : initiator_file }, 3);
 }
 
-/* LUKS on the LUN: the unlock instance gets the target definition and the
- * passphrase credential, and is bound to the LUN's device like
- * systemd-cryptsetup@.service for a _netdev volume (systemd-cryptsetup-generator). */
-static int write_unlock_dropin(const char *dest, const Target *t, const CredentialFile *target_file,
-                               const CredentialFile *luks_file) {
-        _cleanup_free_ char *unit = NULL, *source = NULL, *what = NULL, *device = NULL;
+/* LUKS on the LUN: the unlock instance gets the target definition and the passphrase credential,
+ * and is bound to the LUN's device like systemd-cryptsetup@.service for a _netdev volume
+ * (systemd-cryptsetup-generator). The device unit name was checked by target_from_keyvalues(). */
+static int compose_unlock(UnitSet *s, const Target *t, const CredentialFile *target_file,
+                          const CredentialFile *luks_file) {
+        _cleanup_free_ char *unit = target_unlock_unit(t), *what = NULL, *device = NULL;
         UnitFile *u;
         int r;
 
-        unit = target_unlock_unit(t);
         if (!unit)
                 return log_oom();
         r = target_device(t, &what);
+        if (r >= 0)
+                r = unit_name_from_path(what, ".device", &device);
         if (r < 0)
-                return log_error_errno(r, "%s: no by-path name for LUN %llu: %m", t->credential,
+                return log_error_errno(r, "%s: no device unit name for LUN %llu: %m", t->credential,
                                        (unsigned long long) t->lun);
-        r = unit_name_from_path(what, ".device", &device);
+        r = unit_dropin_create(s->dir, unit, "50-credentials.conf", &u);
         if (r < 0)
-                return log_error_errno(r, "%s: no device unit name for %s: %m", t->credential, what);
-        r = unit_value_escape(target_file->path, &source);
-        if (r < 0)
-                return log_error_errno(r, "%s: cannot use path %s in a unit file.", t->credential, target_file->path);
-
-        r = unit_dropin_create(dest, unit, "50-credentials.conf", &u);
-        if (r < 0)
-                return log_error_errno(r, "%s: failed to create drop-in for %s: %m", t->credential, unit);
-        fprintf(u->f, "# Source: %s\n\n[Unit]\nBindsTo=%s\nAfter=%s\n\n[Service]\n", source, device, device);
-        return finish_instance(dest, t, u, unit, ISCSI_CREDS_UNIT_DIR "/iscsi-creds-unlock@.service",
-                               (const CredentialFile *const[]) { target_file, luks_file }, 2);
+                return log_error_errno(r, "%s: cannot create a drop-in for %s: %m", t->credential, unit);
+        r = source_comment(u, t, target_file);
+        fputs("[Unit]\n", u->f);
+        if (r >= 0)
+                r = set(u, t, "BindsTo", device);
+        if (r >= 0)
+                r = set(u, t, "After", device);
+        fputc('\n', u->f);
+        if (r < 0) {
+                unit_file_discard(u);
+                return r;
+        }
+        return add_instance(s, t, u, unit, ISCSI_CREDS_UNIT_DIR "/iscsi-creds-unlock@.service",
+                            (const CredentialFile *const[]) { target_file, luks_file }, 2);
 }
 
-static int write_device_timeout(const char *dest, const Target *t, const char *what) {
+static int compose_device_timeout(UnitSet *s, const Target *t, const char *what) {
         _cleanup_free_ char *device = NULL;
         char span[TIMESPAN_STRING_MAX];
         UnitFile *u;
@@ -151,20 +204,95 @@ static int write_device_timeout(const char *dest, const Target *t, const char *w
         if (r < 0)
                 return log_error_errno(r, "%s: no device unit name for %s: %m", t->credential, what);
 
-        r = unit_dropin_create(dest, device, "50-device-timeout.conf", &u);
+        r = unit_dropin_create(s->dir, device, "50-device-timeout.conf", &u);
         if (r < 0)
-                return log_error_errno(r, "%s: failed to create device timeout drop-in: %m", t->credential);
-        fprintf(u->f, "[Unit]\nJobRunningTimeoutSec=%s\n",
+                return log_error_errno(r, "%s: cannot create the device timeout drop-in: %m", t->credential);
+        fputs("[Unit]\n", u->f);
+        r = set(u, t, "JobRunningTimeoutSec",
                 timespan_format(t->device_timeout > 0 ? t->device_timeout : DEVICE_TIMEOUT_DEFAULT, span));
-        r = unit_file_close(u);
-        if (r < 0)
-                return log_error_errno(r, "%s: failed to write device timeout drop-in: %m", t->credential);
-        return 0;
+        return add_file(s, u, t, r);
 }
 
-static int write_mount(const char *dest, const Target *t, const CredentialFile *target_file) {
-        _cleanup_free_ char *unit = NULL, *what = NULL, *where = NULL, *options = NULL, *source = NULL,
-                            *login = NULL, *link = NULL, *mapped = NULL;
+/* The [Unit] section's head, shared by the .mount and the .automount. */
+static int unit_section(UnitFile *u, const Target *t, const CredentialFile *target_file, bool automount) {
+        _cleanup_free_ char *description = NULL;
+        int r;
+
+        if (asprintf(&description, "%siSCSI LUN %llu of %s (%s)", automount ? "Automount for " : "",
+                     (unsigned long long) t->lun, t->name ?: "a discovered target", t->alias) < 0)
+                return log_oom();
+        fputs("[Unit]\n", u->f);
+        r = set(u, t, "Description", description);
+        if (r >= 0)
+                r = set(u, t, "Documentation", "man:iscsi-creds-generator(8)");
+        if (r >= 0)
+                r = set(u, t, "SourcePath", target_file->path);
+        return r;
+}
+
+/* x-systemd.automount: an .automount unit for the mount point, linked into remote-fs.target in the
+ * mount's place, as systemd-fstab-generator does (systemd.mount(5)). */
+static int compose_automount(UnitSet *s, const Target *t, const CredentialFile *target_file) {
+        _cleanup_free_ char *unit = NULL, *link = NULL;
+        char span[TIMESPAN_STRING_MAX];
+        UnitFile *u;
+        int r;
+
+        r = unit_name_from_path(t->mount, ".automount", &unit);
+        if (r < 0)
+                return log_error_errno(r, "%s: no automount unit name for %s: %m", t->credential, t->mount);
+        r = unit_file_create(s->dir, unit, &u);
+        if (r < 0)
+                return log_error_errno(r, "%s: cannot create %s: %m", t->credential, unit);
+        r = unit_section(u, t, target_file, true);
+        fputs("\n[Automount]\n", u->f);
+        if (r >= 0)
+                r = set(u, t, "Where", t->mount);
+        if (r >= 0 && t->mount_options.idle_timeout_set)
+                r = set(u, t, "TimeoutIdleSec", timespan_format(t->mount_options.idle_timeout, span));
+        r = add_file(s, u, t, r);
+        if (r < 0)
+                return r;
+        if (asprintf(&link, "../%s", unit) < 0)
+                return log_oom();
+        return add_link(s, t, "remote-fs.target", t->mount_options.nofail ? "wants" : "requires", unit, link);
+}
+
+/* The [Mount] section: every value as configured, escaped (unit_file_set()). */
+static int mount_section(UnitFile *u, const Target *t, const char *what) {
+        _cleanup_free_ char *options = NULL, *mapped = NULL;
+        char span[TIMESPAN_STRING_MAX];
+        int r;
+
+        /* With LUKS the mount names the mapping; the device timeout still applies to the LUN's device. */
+        if (t->luks) {
+                _cleanup_free_ char *mapping = target_luks_mapping(t);
+
+                if (!mapping || asprintf(&mapped, "/dev/mapper/%s", mapping) < 0)
+                        return log_oom();
+        }
+        if (asprintf(&options, "_netdev%s%s", t->options ? "," : "", t->options ?: "") < 0)
+                return log_oom();
+
+        fputs("\n[Mount]\n", u->f);
+        r = set(u, t, "What", mapped ?: what);
+        if (r >= 0)
+                r = set(u, t, "Where", t->mount);
+        if (r >= 0 && t->fstype)
+                r = set(u, t, "Type", t->fstype);
+        if (r >= 0)
+                r = set(u, t, "Options", options);
+        if (r >= 0 && t->mount_options.mount_timeout_set)
+                r = set(u, t, "TimeoutSec", timespan_format(t->mount_options.mount_timeout, span));
+        return r;
+}
+
+/* The .mount, what pulls it in (fstab(5) semantics: "noauto" nothing, "nofail" Wants=, else
+ * Requires= from remote-fs.target; x-systemd.automount the .automount instead), and the device
+ * timeout drop-in. */
+static int compose_mount(UnitSet *s, const Target *t, const CredentialFile *target_file) {
+        _cleanup_free_ char *unit = NULL, *what = NULL, *login = NULL, *link = NULL;
+        const MountOptions *o = &t->mount_options;
         UnitFile *u;
         int r;
 
@@ -175,104 +303,81 @@ static int write_mount(const char *dest, const Target *t, const CredentialFile *
         if (r < 0)
                 return log_error_errno(r, "%s: no device name for LUN %llu: %m", t->credential,
                                        (unsigned long long) t->lun);
-        /* With LUKS the mount waits for the unlock unit and mounts the mapping; the
-         * device timeout still applies to the LUN's own device. */
         login = t->luks ? target_unlock_unit(t) : target_login_unit(t);
-        if (!login || asprintf(&options, "_netdev%s%s", t->options ? "," : "", t->options ?: "") < 0)
+        if (!login)
                 return log_oom();
-        if (t->luks) {
-                _cleanup_free_ char *mapping = target_luks_mapping(t);
 
-                if (!mapping || asprintf(&mapped, "/dev/mapper/%s", mapping) < 0)
+        r = unit_file_create(s->dir, unit, &u);
+        if (r < 0)
+                return log_error_errno(r, "%s: cannot create %s: %m", t->credential, unit);
+        r = unit_section(u, t, target_file, false);
+        if (r >= 0)
+                r = set(u, t, "Requires", login);
+        if (r >= 0)
+                r = set(u, t, "After", login);
+        if (r >= 0)
+                r = mount_section(u, t, what);
+        r = add_file(s, u, t, r);
+        if (r < 0)
+                return r;
+
+        if (o->automount)
+                r = compose_automount(s, t, target_file);
+        else if (!o->noauto) {
+                if (asprintf(&link, "../%s", unit) < 0)
                         return log_oom();
+                r = add_link(s, t, "remote-fs.target", o->nofail ? "wants" : "requires", unit, link);
         }
-        if (unit_value_escape(t->mount, &where) < 0 || unit_value_escape(target_file->path, &source) < 0)
-                return log_error_errno(EINVAL, "%s: a path cannot be written to a unit file.", t->credential);
-        {
-                char *escaped;
-
-                r = unit_value_escape(options, &escaped);
-                if (r < 0)
-                        return log_error_errno(r, "%s: options cannot be written to a unit file.", t->credential);
-                free(options);
-                options = escaped;
-        }
-
-        r = unit_file_create(dest, unit, &u);
         if (r < 0)
-                return log_error_errno(r, "%s: failed to create %s: %m", t->credential, unit);
-
-        fprintf(u->f,
-                "[Unit]\n"
-                "Description=iSCSI LUN %llu of %s (%s)\n"
-                "Documentation=man:iscsi-creds-generator(8)\n"
-                "SourcePath=%s\n"
-                "Requires=%s\n"
-                "After=%s\n"
-                "\n"
-                "[Mount]\n"
-                "What=%s\n"
-                "Where=%s\n",
-                (unsigned long long) t->lun, t->name ?: "a discovered target", t->alias, source, login, login,
-                mapped ?: what, where);
-        if (t->fstype)
-                fprintf(u->f, "Type=%s\n", t->fstype);
-        fprintf(u->f, "Options=%s\n", options);
-
-        r = unit_file_close(u);
-        if (r == -EEXIST)
-                return log_error_errno(r, "%s: %s already exists; is the mount point %s used twice?",
-                                       t->credential, unit, t->mount);
-        if (r < 0)
-                return log_error_errno(r, "%s: failed to write %s: %m", t->credential, unit);
-
-        if (asprintf(&link, "../%s", unit) < 0)
-                return log_oom();
-        r = unit_add_dependency_link(dest, "remote-fs.target", t->nofail ? "wants" : "requires", unit, link);
-        if (r < 0)
-                return log_error_errno(r, "%s: failed to hook %s into remote-fs.target: %m", t->credential, unit);
-
+                return r;
         /* Always written, with systemd's default (DefaultTimeoutStartSec=, 90 s) unless
          * "device-timeout =" says otherwise: one place to see and tune the wait. */
-        return write_device_timeout(dest, t, what);
+        return compose_device_timeout(s, t, what);
 }
 
+/* Compose every file and link of the target, then write them all or none (unit_set_commit()). */
 static int generate_one(const char *dest, const Entry *e, CredentialFile *const *auth_files, size_t n_auth,
                         const CredentialFile *initiator_file) {
         _cleanup_(credential_file_freep) CredentialFile *auth = NULL, *luks = NULL;
+        const Target *t = e->target;
+        UnitSet s = { .dir = dest };
+        const char *failed;
         int r;
 
-        r = find_auth_credential(e->target, CREDENTIAL_SEARCH_SYSTEM, auth_files, n_auth, &auth);
+        r = find_auth_credential(t, CREDENTIAL_SEARCH_SYSTEM, auth_files, n_auth, &auth);
         if (r < 0)
                 return r;
         if (!auth)
                 log_warning("%s: no CHAP secrets found (neither iscsi.auth.%s nor iscsi.auth); the login will "
-                            "not authenticate.", e->target->credential, e->target->alias);
-
-        if (e->target->luks) {
+                            "not authenticate.", t->credential, t->alias);
+        if (t->luks) {
                 _cleanup_free_ char *name = NULL;
 
-                if (asprintf(&name, LUKS_CREDENTIAL_PREFIX "%s", e->target->alias) < 0)
+                if (asprintf(&name, LUKS_CREDENTIAL_PREFIX "%s", t->alias) < 0)
                         return log_oom();
                 r = credential_find(name, CREDENTIAL_SEARCH_SYSTEM, &luks);
                 if (r < 0)
                         return log_oom();
                 if (r == 0)
-                        return log_syntax(e->target->credential, 0, LOG_ERR, ENOENT,
+                        return log_syntax(t->credential, 0, LOG_ERR, ENOENT,
                                           "\"luks = yes\" needs the passphrase credential %s, which was not found.",
                                           name);
         }
 
-        /* The mount unit first: it is the one file that can collide. */
-        if (e->target->mount) {
-                r = write_mount(dest, e->target, e->file);
-                if (r < 0)
-                        return r;
-        }
-        r = write_login_dropin(dest, e->target, e->file, auth, initiator_file);
-        if (r < 0 || !luks)
+        r = t->mount ? compose_mount(&s, t, e->file) : 0;
+        if (r >= 0)
+                r = compose_login(&s, t, e->file, auth, initiator_file);
+        if (r >= 0 && luks)
+                r = compose_unlock(&s, t, e->file, luks);
+        if (r < 0) {
+                unit_set_done(&s);
                 return r;
-        return write_unlock_dropin(dest, e->target, e->file, luks);
+        }
+        r = unit_set_commit(&s, &failed);
+        if (r < 0)
+                return log_error_errno(r, "%s: cannot write %s: %m; nothing of this target was written.",
+                                       t->credential, failed ?: "the units");
+        return 0;
 }
 
 /* The optional host-wide "iscsi.initiatorname": not secret, validated here
@@ -299,24 +404,72 @@ static int load_initiator(CredentialFile **ret) {
         return 0;
 }
 
-/* Two targets on one mount point: the first in name order keeps it. */
-static int check_mount_conflicts(Entry *entries, size_t n) {
+static bool same_lun_path(const Target *a, const Target *b) {
+        if (!a->name || !b->name || !streq(a->name, b->name) || a->tpgt != b->tpgt || a->lun != b->lun ||
+            !streq(a->iface, b->iface))
+                return false;
+        for (size_t i = 0; i < a->n_portals; i++)
+                for (size_t j = 0; j < b->n_portals; j++)
+                        if (streq(a->portals[i].address, b->portals[j].address) &&
+                            a->portals[i].port == b->portals[j].port)
+                                return true;
+        return false;
+}
+
+/* What two targets both claim that only one may have, as a phrase for a message: 1 and
+ * *ret set, 0 nothing shared, -ENOMEM. */
+static int shared_claim(const Target *a, const Target *b, char **ret) {
+        _cleanup_free_ char *da = NULL, *db = NULL;
         int r = 0;
 
-        for (size_t i = 0; i < n; i++) {
-                if (!entries[i].target || !entries[i].target->mount)
-                        continue;
-                for (size_t j = 0; j < i; j++)
-                        if (entries[j].target && entries[j].target->mount &&
-                            streq(entries[j].target->mount, entries[i].target->mount)) {
-                                r = log_syntax(entries[i].target->credential, 0, LOG_ERR, EEXIST,
-                                               "Mount point %s is already used by %s, skipping this target.",
-                                               entries[i].target->mount, entries[j].target->credential);
-                                target_free(entries[i].target);
-                                entries[i].target = NULL;
-                                break;
+        if (a->mount && b->mount && streq(a->mount, b->mount))
+                r = asprintf(ret, "mount point %s", a->mount);
+        else if (same_lun_path(a, b))
+                r = asprintf(ret, "LUN %llu of %s through the same portal, TPGT %u and iface %s",
+                             (unsigned long long) a->lun, a->name, a->tpgt, a->iface);
+        else if ((a->mount || a->luks) && (b->mount || b->luks) && target_device(a, &da) >= 0 &&
+                 target_device(b, &db) >= 0 && streq(da, db))
+                r = asprintf(ret, "device %s", da);
+        else
+                return 0;
+        return r < 0 ? -ENOMEM : 1;
+}
+
+/* Two targets on one mount point, one device or one LUN through the same path would fight over
+ * it (two logins to one session, two mounts of one LUN, one device timeout drop-in): both are
+ * refused, whatever the order of their names, so that a new alias can never take over the mount
+ * of an existing one. Nothing is written for either. */
+static int check_conflicts(Entry *entries, size_t n) {
+        bool *refuse = calloc(n, sizeof(bool));
+        int r = 0;
+
+        if (!refuse)
+                return log_oom();
+        for (size_t i = 0; i < n; i++)
+                for (size_t j = 0; entries[i].target && j < i; j++) {
+                        _cleanup_free_ char *what = NULL;
+                        int k;
+
+                        if (!entries[j].target)
+                                continue;
+                        k = shared_claim(entries[j].target, entries[i].target, &what);
+                        if (k < 0) {
+                                free(refuse);
+                                return log_oom();
                         }
-        }
+                        if (k == 0)
+                                continue;
+                        r = log_syntax(entries[i].target->credential, 0, LOG_ERR, EEXIST,
+                                       "%s is also claimed by %s: skipping both targets.", what,
+                                       entries[j].target->credential);
+                        refuse[i] = refuse[j] = true;
+                }
+        for (size_t i = 0; i < n; i++)
+                if (refuse[i]) {
+                        target_free(entries[i].target);
+                        entries[i].target = NULL;
+                }
+        free(refuse);
         return r;
 }
 
@@ -366,7 +519,7 @@ static int run(const char *dest) {
 
         initiator_r = load_initiator(&initiator_file);
 
-        k = check_mount_conflicts(entries, n);
+        k = check_conflicts(entries, n);
         if (k < 0 && r == 0)
                 r = k;
 

@@ -19,8 +19,7 @@ int find_target_credential(const char *alias, CredentialFile **ret) {
         int r;
 
         if (!alias_is_valid(alias))
-                return log_error_errno(EINVAL, "Invalid alias \"%s\": 1-64 characters of [A-Za-z0-9_-], not "
-                                       "starting with '-'.", alias);
+                return log_error_errno(EINVAL, "Invalid alias \"%s\": " ALIAS_RULE ".", alias);
         if (asprintf(&name, TARGET_CREDENTIAL_PREFIX "%s", alias) < 0)
                 return log_oom();
         r = credential_find(name, CREDENTIAL_SEARCH_SYSTEM, ret);
@@ -50,8 +49,8 @@ int load_target(const CredentialFile *f, Target **ret) {
 
         if (!alias || !alias_is_valid(alias))
                 return log_syntax(f->name, 0, LOG_ERR, EINVAL,
-                                  "Invalid credential name: expected \"iscsi.target.ALIAS\" where ALIAS is 1-64 "
-                                  "characters of [A-Za-z0-9_-], not starting with '-'.");
+                                  "Invalid credential name: expected \"iscsi.target.ALIAS\" where ALIAS is "
+                                  ALIAS_RULE ".");
 
         r = load_keyvalues(f, false, &kv);
         /* Validate what parsed even if some lines did not, to report every problem at once. */

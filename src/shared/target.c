@@ -11,6 +11,7 @@
 #include "string-util.h"
 #include "target.h"
 #include "unit-name.h"
+#include "unit-writer.h"
 
 #define ALIAS_CHARS ALPHANUMERICAL "_-"
 #define FSTYPE_CHARS LOWERCASE_LETTERS DIGITS "._+-"
@@ -131,6 +132,8 @@ static int parse_what(Target *t, const KeyValue *kv) {
 
                 if (r == -ENOMEM)
                         return log_oom();
+                if (r >= 0)
+                        r = unit_value_check(path, &reason);    /* What= takes it as it is */
                 if (r < 0)
                         return SYNTAX_ERROR(t, kv, EINVAL, "Invalid what \"%s\": %s.", kv->value, reason);
                 free(t->what);
@@ -220,6 +223,9 @@ static int parse_mount(Target *t, const KeyValue *kv) {
                 return SYNTAX_ERROR(t, kv, r, "Invalid mount point \"%s\": %s.", kv->value, reason);
         if (streq(path, "/"))
                 return SYNTAX_ERROR(t, kv, EINVAL, "Invalid mount point \"/\": the root file system cannot be an iSCSI LUN mounted here.");
+        /* Where= takes the path as it is (systemd.mount(5)): it must survive the unit-file syntax. */
+        if (unit_value_check(path, &reason) < 0)
+                return SYNTAX_ERROR(t, kv, EINVAL, "Invalid mount point \"%s\": %s.", kv->value, reason);
 
         r = unit_name_from_path(path, ".mount", &unit);
         if (r == -ENAMETOOLONG)
@@ -241,22 +247,19 @@ static int parse_fstype(Target *t, const KeyValue *kv) {
         return set_string(&t->fstype, kv->value);
 }
 
+/* fstab(5) and systemd.mount(5) options: see mount_options_parse(). */
 static int parse_options(Target *t, const KeyValue *kv) {
-        const char *p = kv->value;
+        _cleanup_free_ char *option = NULL;
+        const char *reason;
+        int r;
 
-        if (strpbrk(p, " \t"))
-                return SYNTAX_ERROR(t, kv, EINVAL, "Invalid options \"%s\": mount options are separated by ',' without blanks.", p);
-        for (;;) {
-                size_t len = strcspn(p, ",");
-
-                if (len == 0)
-                        return SYNTAX_ERROR(t, kv, EINVAL, "Invalid options \"%s\": empty mount option.", kv->value);
-                if (len == 6 && strncmp(p, "nofail", 6) == 0)
-                        t->nofail = true;
-                if (p[len] == '\0')
-                        break;
-                p += len + 1;
-        }
+        r = mount_options_parse(kv->value, &t->mount_options, &option, &reason);
+        if (r == -ENOMEM)
+                return log_oom();
+        if (r < 0 && option)
+                return SYNTAX_ERROR(t, kv, r, "Invalid options \"%s\": option \"%s\": %s.", kv->value, option, reason);
+        if (r < 0)
+                return SYNTAX_ERROR(t, kv, r, "Invalid options \"%s\": %s.", kv->value, reason);
         return set_string(&t->options, kv->value);
 }
 
@@ -275,7 +278,7 @@ static int parse_auth(Target *t, const KeyValue *kv) {
         if (!alias_is_valid(kv->value))
                 return SYNTAX_ERROR(t, kv, EINVAL,
                                     "Invalid auth \"%s\": it names the credential \"iscsi.auth.NAME\"; NAME is "
-                                    "1-64 characters of [A-Za-z0-9_-], not starting with '-'.", kv->value);
+                                    ALIAS_RULE ".", kv->value);
         return set_string(&t->auth, kv->value);
 }
 
@@ -399,11 +402,46 @@ static int target_new(const char *alias, Target **ret) {
         return 0;
 }
 
-static bool key_seen(const char *key, const unsigned seen[]) {
+/* The line @key was first set on, or 0. */
+static unsigned key_line(const char *key, const unsigned seen[]) {
         for (size_t k = 0; k < ELEMENTSOF(target_keys); k++)
                 if (streq(target_keys[k].key, key))
-                        return seen[k] > 0;
-        return false;
+                        return seen[k];
+        return 0;
+}
+
+static bool key_seen(const char *key, const unsigned seen[]) {
+        return key_line(key, seen) > 0;
+}
+
+/* The unit names the generator will need besides the .mount (checked with "mount =") must fit
+ * systemd's 255 bytes (systemd.unit(5)): checked here, so that a target is refused as a whole
+ * instead of being refused by the generator half way. */
+static int target_check_unit_names(Target *t, const unsigned seen[]) {
+        _cleanup_free_ char *automount = NULL, *device = NULL, *device_unit = NULL;
+        int r = 0, k;
+
+        if (t->mount && t->mount_options.automount) {
+                k = unit_name_from_path(t->mount, ".automount", &automount);
+                if (k == -ENOMEM)
+                        return log_oom();
+                if (k < 0)
+                        r = log_syntax(t->credential, key_line("options", seen), LOG_ERR, EINVAL,
+                                       "x-systemd.automount: the automount unit name of mount point \"%s\" would "
+                                       "exceed %d bytes (systemd.unit(5)).", t->mount, UNIT_NAME_MAX);
+        }
+        /* The unlock unit is bound to the LUN's device unit (BindsTo=), which must have a name. */
+        if (t->luks && target_device(t, &device) >= 0) {
+                k = unit_name_from_path(device, ".device", &device_unit);
+                if (k == -ENOMEM)
+                        return log_oom();
+                if (k < 0)
+                        r = log_syntax(t->credential, key_line("luks", seen), LOG_ERR, EINVAL,
+                                       "\"luks = yes\": the unit name of the LUN's device %s would exceed %d bytes "
+                                       "(systemd.unit(5)), so the unlock unit cannot be bound to it; name the "
+                                       "device with \"what =\" (e.g. UUID=).", device, UNIT_NAME_MAX);
+        }
+        return r;
 }
 
 /* Checks across keys, after every line has been read. */
@@ -453,8 +491,7 @@ int target_from_keyvalues(const char *alias, const KeyValueList *kv, Target **re
 
         if (!alias_is_valid(alias))
                 return log_error_errno(EINVAL,
-                                       "Invalid target alias \"%s\": 1-64 characters of [A-Za-z0-9_-], not starting with '-'.",
-                                       alias);
+                                       "Invalid target alias \"%s\": " ALIAS_RULE ".", alias);
         if (target_new(alias, &t) < 0)
                 return log_oom();
 
@@ -491,6 +528,9 @@ int target_from_keyvalues(const char *alias, const KeyValueList *kv, Target **re
         }
 
         k = target_check_complete(t, seen);
+        if (k < 0 && r == 0)
+                r = k;
+        k = target_check_unit_names(t, seen);
         if (k < 0 && r == 0)
                 r = k;
         /* The messages say which rule; to callers every broken rule is -EINVAL. */
@@ -532,12 +572,16 @@ char *target_unlock_unit(const Target *t) {
         return s;
 }
 
-char *target_luks_mapping(const Target *t) {
+char *luks_mapping_name(const char *alias) {
         char *s;
 
-        if (asprintf(&s, LUKS_MAPPING_PREFIX "%s", t->alias) < 0)
+        if (asprintf(&s, LUKS_MAPPING_PREFIX "%s", alias) < 0)
                 return NULL;
         return s;
+}
+
+char *target_luks_mapping(const Target *t) {
+        return luks_mapping_name(t->alias);
 }
 
 int target_auth_credential(const Target *t, char **ret, const char **ret_fallback) {
@@ -547,65 +591,5 @@ int target_auth_credential(const Target *t, char **ret, const char **ret_fallbac
                 return -ENOMEM;
         *ret = s;
         *ret_fallback = t->auth ? NULL : AUTH_CREDENTIAL_DEFAULT;
-        return 0;
-}
-
-int initiator_name_parse(const char *credential, const char *data, size_t size, char **ret) {
-        KeyValueList kv;
-        _cleanup_free_ char *copy = NULL;
-        const char *name = NULL, *reason;
-        unsigned line = 0;
-        int r;
-
-        if (memchr(data, '=', size)) {
-                r = keyvalue_parse(credential, data, size, false, &kv);
-                if (r >= 0) {
-                        for (size_t i = 0; i < kv.n_entries; i++) {
-                                if ((!streq(kv.entries[i].key, "InitiatorName") && !streq(kv.entries[i].key, "initiator")) ||
-                                    name) {
-                                        r = log_syntax(credential, kv.entries[i].line, LOG_ERR, EINVAL,
-                                                       "Expected one \"InitiatorName=NAME\" line and nothing else.");
-                                        break;
-                                }
-                                name = kv.entries[i].value;
-                                line = kv.entries[i].line;
-                        }
-                        if (r >= 0 && name && !(copy = strdup(name)))
-                                r = -ENOMEM;
-                }
-                keyvalue_list_done(&kv);
-                if (r < 0)
-                        return r;
-        } else {
-                /* A bare name, possibly with comments and blank lines around it. */
-                _cleanup_free_ char *text = strndup(data, size);
-                char *p, *nl;
-
-                if (!text)
-                        return -ENOMEM;
-                for (p = text; p; p = nl ? nl + 1 : NULL) {
-                        char *l;
-
-                        nl = strchr(p, '\n');
-                        if (nl)
-                                *nl = '\0';
-                        line++;
-                        l = strstrip(p);
-                        if (isempty(l) || l[0] == '#')
-                                continue;
-                        if (copy)
-                                return log_syntax(credential, line, LOG_ERR, EINVAL, "More than one initiator name.");
-                        copy = strdup(l);
-                        if (!copy)
-                                return -ENOMEM;
-                }
-        }
-
-        if (!copy)
-                return log_syntax(credential, 0, LOG_ERR, EINVAL, "No initiator name found.");
-        if (iscsi_name_check(copy, &reason) < 0)
-                return log_syntax(credential, line, LOG_ERR, EINVAL, "Invalid initiator name \"%s\": %s.", copy,
-                                  reason);
-        *ret = TAKE_PTR(copy);
         return 0;
 }

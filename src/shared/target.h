@@ -11,7 +11,9 @@
 #include <stdint.h>
 
 #include "cleanup.h"
+#include "initiator-name.h"
 #include "keyvalue.h"
+#include "mount-options.h"
 #include "portal.h"
 #include "timespan.h"
 
@@ -19,13 +21,15 @@
 #define AUTH_CREDENTIAL_PREFIX "iscsi.auth."
 #define AUTH_CREDENTIAL_DEFAULT "iscsi.auth"
 #define ALIAS_MAX 64
+/* The alias rule as one phrase, for every message that refuses an alias (or an "auth =" NAME, which
+ * follows the same rule): "Invalid alias \"%s\": " ALIAS_RULE "." */
+#define ALIAS_RULE "1-64 characters of [A-Za-z0-9_-], not starting with '-'"
 #define IFACE_NAME_MAX 64
 #define LUN_MAX 16383           /* SAM flat-space addressing: 14 bits */
 #define TPGT_MAX 65535          /* RFC 7143 §13.9: a 16-bit value */
 #define TPGT_DEFAULT 1
 #define PORTALS_MAX 8
 #define DEVICE_TIMEOUT_DEFAULT (90 * USEC_PER_SEC)  /* systemd's DefaultTimeoutStartSec= */
-#define INITIATOR_CREDENTIAL "iscsi.initiatorname"
 #define LUKS_CREDENTIAL_PREFIX "iscsi.luks."
 #define LUKS_MAPPING_PREFIX "iscsi-"       /* /dev/mapper/iscsi-ALIAS */
 
@@ -44,8 +48,8 @@ typedef struct Target {
         char *iface;            /* open-iscsi iface name, "default" unless set */
         char *mount;            /* normalized absolute path, or NULL: attach only */
         char *fstype;           /* NULL: let mount(8) probe */
-        char *options;          /* user's mount options, or NULL */
-        bool nofail;            /* "nofail" among @options */
+        char *options;          /* user's mount options as given (written to Options= after "_netdev"), or NULL */
+        MountOptions mount_options; /* what the generator acts on among @options (mount_options_parse()) */
         usec_t device_timeout;  /* 0: not set, systemd's default device timeout applies */
         char *auth;             /* NAME of a shared "iscsi.auth.NAME", or NULL */
         char *chap_algs;        /* node.session.auth.chap_algs, or NULL */
@@ -60,8 +64,9 @@ typedef struct Target {
 /**
  * alias_is_valid() - whether @alias can name a target
  *
- * [A-Za-z0-9_-]{1,64}, not starting with '-': it becomes part of credential
- * names (no ':' allowed there) and of a unit instance name.
+ * [A-Za-z0-9_-]{1,64}, not starting with '-' (ALIAS_RULE): it becomes part of
+ * credential names (no ':' allowed there, systemd's credential_name_valid())
+ * and of a unit instance name (systemd.unit(5)).
  */
 bool alias_is_valid(const char *alias);
 
@@ -74,24 +79,15 @@ bool alias_is_valid(const char *alias);
  * Every problem is logged with credential name, line and rule, and
  * checking goes on past the first one. Unknown and duplicate keys are
  * errors: a typo must not silently change what gets mounted or how.
+ * Everything the generator will write for the target is checked here too
+ * (values writable in a unit file, unit_value_check(); the unit names it
+ * needs fit systemd's 255 bytes: the .mount, with x-systemd.automount the
+ * .automount, with "luks = yes" the .device of the LUN), so that the
+ * generator, "iscsi-creds verify", "add" and "cat" agree on what is valid.
  *
  * Return: 0 on success; -EINVAL (first rule broken; all logged), -ENOMEM.
  */
 int target_from_keyvalues(const char *alias, const KeyValueList *kv, Target **ret);
-
-/**
- * initiator_name_parse() - read the "iscsi.initiatorname" credential
- * @credential: credential name, for messages
- * @data: its contents: a bare iSCSI name on one line, or "InitiatorName=NAME"
- *        as in open-iscsi's initiatorname.iscsi, or "initiator = NAME";
- *        comments and blank lines allowed
- * @size: bytes in @data
- * @ret: the name; free()
- *
- * Return: 0; -EINVAL if malformed or not a valid iSCSI name (logged);
- * -ENOMEM.
- */
-int initiator_name_parse(const char *credential, const char *data, size_t size, char **ret);
 
 /** target_free() - free @t; NULL is fine. */
 void target_free(Target *t);
@@ -125,6 +121,18 @@ char *target_unlock_unit(const Target *t);
  * Return: newly allocated name or NULL on ENOMEM.
  */
 char *target_luks_mapping(const Target *t);
+
+/**
+ * luks_mapping_name() - the dm-crypt mapping name of an alias, "iscsi-ALIAS"
+ * @alias: a valid alias (alias_is_valid())
+ *
+ * The one place the name is built: target_luks_mapping() uses it, and so
+ * must any caller that has only the alias (closing the volume needs no
+ * credential).
+ *
+ * Return: newly allocated name or NULL on ENOMEM.
+ */
+char *luks_mapping_name(const char *alias);
 
 /**
  * target_auth_credential() - name of the auth credential a target asks for

@@ -11,9 +11,11 @@
 
 #define UNIT_NAME_PLAIN_CHARS ALPHANUMERICAL ":_."
 
-/* systemd's path_simplify() plus the checks every path needs; @backslash
- * allows '\\' (device links such as /dev/disk/by-label/a\\x20b have one). */
-static int path_simplify_checked(const char *path, bool backslash, char **ret, const char **ret_reason) {
+/* systemd's path_simplify() plus the checks every path needs. Backslashes are
+ * ordinary bytes in a path (device links such as /dev/disk/by-label/a\\x20b
+ * have one); whether a value can be written to a unit file is
+ * unit_value_check()'s business. */
+static int path_simplify_checked(const char *path, char **ret, const char **ret_reason) {
         char *out, *t;
         const char *p;
 
@@ -23,11 +25,6 @@ static int path_simplify_checked(const char *path, bool backslash, char **ret, c
         }
         if (has_control_char(path)) {
                 *ret_reason = "the path contains a control character";
-                return -EINVAL;
-        }
-        if (!backslash && strchr(path, '\\')) {
-                /* A trailing backslash would continue the unit file line. */
-                *ret_reason = "backslashes are not supported in mount paths";
                 return -EINVAL;
         }
 
@@ -66,7 +63,7 @@ static int path_simplify_checked(const char *path, bool backslash, char **ret, c
 }
 
 int path_normalize(const char *path, char **ret, const char **ret_reason) {
-        return path_simplify_checked(path, false, ret, ret_reason);
+        return path_simplify_checked(path, ret, ret_reason);
 }
 
 int unit_name_escape(const char *s, char **ret) {
@@ -104,7 +101,7 @@ int unit_name_from_path(const char *path, const char *suffix, char **ret) {
         int r;
 
         /* Backslashes are escaped in unit names like every other byte ("\\x5c"). */
-        r = path_simplify_checked(path, true, &simple, &reason);
+        r = path_simplify_checked(path, &simple, &reason);
         if (r < 0)
                 return r;
 

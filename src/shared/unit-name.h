@@ -16,8 +16,12 @@
  *       (systemd's path_simplify()); free() it
  * @ret_reason: on failure, the rule that was broken
  *
+ * A backslash is an ordinary byte here (systemd's path_is_valid() allows
+ * it); callers that write the path into a unit file check it with
+ * unit_value_check().
+ *
  * Return: 0 on success; -EINVAL if the path is not absolute, has a ".."
- * component, a control character or a backslash; -ENOMEM.
+ * component or a control character; -ENOMEM.
  */
 int path_normalize(const char *path, char **ret, const char **ret_reason);
 

@@ -62,7 +62,7 @@ fi
 # systemd-analyze verify: every generated unit (drop-ins are applied when
 # their unit loads), with the generated dir and the project's units on the
 # unit path.
-mapfile -t units < <(cd "$tmp/raw" && find . -maxdepth 1 -type f \( -name '*.mount' -o -name '*.service' \) -printf '%f\n' | sort)
+mapfile -t units < <(cd "$tmp/raw" && find . -maxdepth 1 -type f \( -name '*.mount' -o -name '*.automount' -o -name '*.service' \) -printf '%f\n' | sort)
 mapfile -t instances < <(cd "$tmp/raw" && find . -maxdepth 1 -type d -name 'iscsi-creds-*@*.service.d' -printf '%f\n' | sed 's/\.d$//' | sort)
 if [ $((${#units[@]} + ${#instances[@]})) -gt 0 ]; then
         unit_path="$tmp/raw"

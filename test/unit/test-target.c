@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "string-util.h"
 #include "target.h"
 #include "test-util.h"
 
@@ -42,7 +43,7 @@ START_TEST(test_defaults)
         ck_assert_ptr_null(t->mount);
         ck_assert_ptr_null(t->fstype);
         ck_assert_ptr_null(t->options);
-        ck_assert(!t->nofail);
+        ck_assert(!t->mount_options.nofail);
         ck_assert_uint_eq(t->device_timeout, 0);        /* not set: systemd's default applies */
         ck_assert_ptr_null(t->auth);
         ck_assert_ptr_null(t->chap_algs);
@@ -80,7 +81,7 @@ START_TEST(test_every_key)
         ck_assert_str_eq(t->mount, "/srv/iscsi/data");
         ck_assert_str_eq(t->fstype, "ext4");
         ck_assert_str_eq(t->options, "noatime,nofail,x-systemd.automount");
-        ck_assert(t->nofail);
+        ck_assert(t->mount_options.nofail);
         ck_assert_uint_eq(t->device_timeout, 90 * USEC_PER_SEC);
         ck_assert_str_eq(t->auth, "shared");
         ck_assert_str_eq(t->chap_algs, "SHA3-256,SHA256");
@@ -167,7 +168,6 @@ static const struct {
         { "defaults", false },
         { "nofailx", false },
         { "xnofail", false },
-        { "x-systemd.nofail", false },
         { "nofail=1", false },
         { "no-fail", false },
 };
@@ -180,7 +180,7 @@ START_TEST(test_nofail)
         ck_assert_int_ge(asprintf(&text, B "mount = /mnt/x\noptions = %s\n", nofail_cases[_i].options), 0);
         ck_assert_int_eq(parse_target("t1", text, &t), 0);
         ck_assert_str_eq(t->options, nofail_cases[_i].options);
-        ck_assert_msg(t->nofail == nofail_cases[_i].nofail, "options \"%s\": nofail should be %d",
+        ck_assert_msg(t->mount_options.nofail == nofail_cases[_i].nofail, "options \"%s\": nofail should be %d",
                       nofail_cases[_i].options, nofail_cases[_i].nofail);
 }
 END_TEST
@@ -330,6 +330,52 @@ START_TEST(test_initiator_name)
 }
 END_TEST
 
+#define BYTES(s) s, sizeof(s) - 1
+
+static const struct {
+        const char *data;
+        size_t size;
+        unsigned line;          /* the line the message must name */
+} initiator_bad_bytes[] = {
+        { BYTES("iqn.2024-01.org.example:a\0garbage\n"), 1 },                 /* NUL: the rest was dropped */
+        { BYTES("# host name\n\niqn.2024-01.org.example:a\0\n"), 3 },
+        { BYTES("# c\n\xff\xfe\n"), 2 },                                      /* invalid UTF-8 */
+        { BYTES("iqn.2024-01.org.example:caf\xc3\n"), 1 },                     /* truncated sequence */
+        { BYTES("iqn.2024-01.org.example:a\r\n"), 1 },                          /* DOS line ending */
+        { BYTES("# c\r\niqn.2024-01.org.example:a\n"), 1 },
+        { BYTES("iqn.2024-01.org.example:a\x1b[2J\n"), 1 },                     /* terminal escape */
+        { BYTES("InitiatorName=iqn.2024-01.org.example:a\r\n"), 1 },
+        { BYTES("# c\nInitiatorName=iqn.2024-01.org.example:a\xff\n"), 2 },
+        /* the line of the name, not the last line of the credential */
+        { BYTES("# comment\niqn.2024-13.org.example:a\n\n# trailing\n"), 2 },
+        { BYTES("\n\niqn.2024-01.org.example:a\niqn.2024-01.org.example:b\n\n"), 4 },
+};
+
+START_TEST(test_initiator_bad_bytes)
+{
+        _cleanup_free_ char *name = NULL;
+        char prefix[64];
+        int r;
+
+        test_log_capture_start();
+        r = initiator_name_parse("iscsi.initiatorname", initiator_bad_bytes[_i].data, initiator_bad_bytes[_i].size,
+                                 &name);
+        test_log_capture_stop();
+        ck_assert_msg(r == -EINVAL, "case %d: %d (name \"%s\"), expected -EINVAL", _i, r, name ?: "");
+        ck_assert_ptr_null(name);
+        snprintf(prefix, sizeof prefix, "iscsi.initiatorname:%u: ", initiator_bad_bytes[_i].line);
+        ck_assert_msg(test_log_find(prefix), "case %d: no message starts with \"%s\"; first: \"%s\"", _i, prefix,
+                      test_n_logs > 0 ? test_logs[0].message : "");
+        /* never a raw control byte or invalid UTF-8 in a message */
+        for (size_t i = 0; i < test_n_logs && i < TEST_LOG_MAX; i++) {
+                const char *m = test_logs[i].message;
+
+                ck_assert_msg(!strpbrk(m, "\r\x1b") && utf8_is_valid_n(m, strlen(m)),
+                              "case %d: raw bytes in \"%s\"", _i, m);
+        }
+}
+END_TEST
+
 START_TEST(test_value_255)
 {
         /* a 255-byte value is fine all the way through (256 is refused by keyvalue_parse()) */
@@ -342,7 +388,7 @@ START_TEST(test_value_255)
         ck_assert_int_ge(asprintf(&text, B "mount = /mnt/x\noptions = %s\n", opts), 0);
         ck_assert_int_eq(parse_target("t1", text, &t), 0);
         ck_assert_uint_eq(strlen(t->options), 255);
-        ck_assert(t->nofail);
+        ck_assert(t->mount_options.nofail);
         free(text);
 }
 END_TEST
@@ -424,7 +470,9 @@ static const struct {
         { B "mount = /\n", 3, "'/' as mount point" },
         { B "mount = //\n", 3, "'//' as mount point" },
         { B "mount = /./\n", 3, "'/./' as mount point" },
-        { B "mount = /mnt/a\\b\n", 3, "backslash in mount path" },
+        { B "mount = /mnt/a\\\n", 3, "trailing backslash in mount path (would continue the Where= line)" },
+        { B "mount = /mnt/a /\n", 3, "mount path ending in a blank once simplified (stripped from Where=)" },
+        { B "what = /dev/disk/by-id/x\\\n", 3, "trailing backslash in what" },
         { B "mount = ~/data\n", 3, "home-relative mount path" },
         /* keys that need mount */
         { B "fstype = ext4\n", 3, "fstype without mount" },
@@ -435,6 +483,13 @@ static const struct {
         { B "mount = /mnt/x\noptions = ro,,nofail\n", 4, "empty option" },
         { B "mount = /mnt/x\noptions = ,ro\n", 4, "leading ','" },
         { B "mount = /mnt/x\noptions = ro,\n", 4, "trailing ','" },
+        { B "mount = /mnt/x\noptions = noatime\\\n", 4, "options ending in a backslash (would continue the line)" },
+        { B "mount = /mnt/x\noptions = x-systemd.nofail\n", 4, "x-systemd option not implemented" },
+        { B "mount = /mnt/x\noptions = x-systemd.requires=a.service\n", 4, "x-systemd.requires= not implemented" },
+        { B "mount = /mnt/x\noptions = x-systemd.device-timeout=5s\n", 4, "x-systemd.device-timeout= (a key)" },
+        { B "mount = /mnt/x\noptions = x-initrd.mount\n", 4, "x-initrd.mount" },
+        { B "mount = /mnt/x\noptions = x-systemd.idle-timeout=1min\n", 4, "idle-timeout without automount" },
+        { B "mount = /mnt/x\noptions = x-systemd.mount-timeout=soon\n", 4, "mount-timeout not a time span" },
         /* device-timeout */
         { B "mount = /mnt/x\ndevice-timeout = 0\n", 4, "device-timeout 0" },
         { B "mount = /mnt/x\ndevice-timeout = 0s\n", 4, "device-timeout 0s" },
@@ -534,6 +589,73 @@ START_TEST(test_mount_name_too_long)
         ck_assert_str_eq(t->mount, path);
         free(text);
         target_free(t);
+}
+END_TEST
+
+START_TEST(test_option_named)
+{
+        /* the refused option is named, in the line of "options =" */
+        Target *t = NULL;
+
+        test_log_capture_start();
+        ck_assert_int_eq(parse_target("t1", B "mount = /mnt/x\noptions = ro,x-systemd.makefs,noatime\n", &t), -EINVAL);
+        test_log_capture_stop();
+        ck_assert_ptr_null(t);
+        ck_assert_ptr_nonnull(test_log_find(CRED ":4: "));
+        ck_assert_ptr_nonnull(test_log_find("option \"x-systemd.makefs\""));
+}
+END_TEST
+
+START_TEST(test_automount_name_too_long)
+{
+        /* "/mnt/" + 245 x 'a': the .mount name (255 bytes) fits, the .automount name (259) does not */
+        _cleanup_(target_freep) Target *ok = NULL;
+        Target *t = NULL;
+        char path[300], *text = NULL;
+
+        strcpy(path, "/mnt/");
+        memset(path + 5, 'a', 245);
+        path[250] = '\0';
+        ck_assert_int_ge(asprintf(&text, B "mount = %s\noptions = x-systemd.automount\n", path), 0);
+        test_log_capture_start();
+        ck_assert_int_eq(parse_target("t1", text, &t), -EINVAL);
+        test_log_capture_stop();
+        free(text);
+        ck_assert_ptr_null(t);
+        ck_assert_ptr_nonnull(test_log_find(CRED ":4: x-systemd.automount"));
+
+        ck_assert_int_ge(asprintf(&text, B "mount = %s\noptions = nofail\n", path), 0);
+        ck_assert_int_eq(parse_target("t1", text, &ok), 0);
+        free(text);
+}
+END_TEST
+
+START_TEST(test_luks_device_name_too_long)
+{
+        /* a valid IQN of 204 bytes: its by-path device unit name is 279 bytes, too long to bind the
+         * unlock unit to; fine without LUKS (PID 1 hashes the name) and with "what =" */
+        _cleanup_(target_freep) Target *plain = NULL, *named = NULL;
+        char iqn[256], *text = NULL;
+        Target *t = NULL;
+
+        strcpy(iqn, "iqn.2001-04.com.example:");
+        memset(iqn + 24, 'a', 180);
+        iqn[204] = '\0';
+        ck_assert_int_ge(asprintf(&text, "target = %s\nportal = 192.0.2.1\nmount = /mnt/x\nluks = yes\n", iqn), 0);
+        test_log_capture_start();
+        ck_assert_int_eq(parse_target("t1", text, &t), -EINVAL);
+        test_log_capture_stop();
+        free(text);
+        ck_assert_ptr_null(t);
+        ck_assert_ptr_nonnull(test_log_find(CRED ":4: \"luks = yes\": the unit name of the LUN's device"));
+
+        ck_assert_int_ge(asprintf(&text, "target = %s\nportal = 192.0.2.1\nmount = /mnt/x\n", iqn), 0);
+        ck_assert_int_eq(parse_target("t1", text, &plain), 0);
+        free(text);
+        ck_assert_int_ge(asprintf(&text, "target = %s\nportal = 192.0.2.1\nmount = /mnt/x\nluks = yes\n"
+                                  "what = UUID=0b1c2d3e-0000-4000-8000-00000000000a\n", iqn), 0);
+        ck_assert_int_eq(parse_target("t1", text, &named), 0);
+        free(text);
 }
 END_TEST
 
@@ -655,12 +777,16 @@ static Suite *target_suite(void) {
         tcase_add_test(tc, test_multipath_what);
         tcase_add_test(tc, test_discovery);
         tcase_add_loop_test(tc, test_initiator_name, 0, (int) ELEMENTSOF(initiator_cases));
+        tcase_add_loop_test(tc, test_initiator_bad_bytes, 0, (int) ELEMENTSOF(initiator_bad_bytes));
         suite_add_tcase(s, tc);
 
         tc = tcase_create("bad");
         tcase_add_loop_test(tc, test_bad, 0, (int) ELEMENTSOF(bad));
         tcase_add_test(tc, test_unknown_key_named);
         tcase_add_test(tc, test_mount_name_too_long);
+        tcase_add_test(tc, test_option_named);
+        tcase_add_test(tc, test_automount_name_too_long);
+        tcase_add_test(tc, test_luks_device_name_too_long);
         tcase_add_test(tc, test_all_problems_reported);
         suite_add_tcase(s, tc);
 

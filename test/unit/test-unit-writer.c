@@ -30,6 +30,10 @@ static const struct {
         { "a\tb", NULL },
         { "\x1b[0m", NULL },
         { "a\x7f", NULL },
+        { " a", NULL },                         /* blanks at either end are stripped by PID 1 */
+        { "a ", NULL },
+        { "/dev/disk/by-partlabel/100%data", "/dev/disk/by-partlabel/100%%data" },
+        { "a\\\\b", "a\\\\b" },
 };
 
 START_TEST(test_value_escape)
@@ -287,6 +291,109 @@ START_TEST(test_dependency_link)
 }
 END_TEST
 
+START_TEST(test_unit_file_set)
+{
+        char *dir = test_mkdtemp();
+        _cleanup_free_ char *p = test_path(dir, "x.mount"), *c = NULL;
+        UnitFile *u = NULL;
+
+        ck_assert_int_eq(unit_file_create(dir, "x.mount", &u), 0);
+        ck_assert_int_eq(unit_file_comment(u, "Source", "/run/credentials/@system/100%"), 0);
+        ck_assert_int_eq(unit_file_set(u, "What", "/dev/disk/by-label/a\\x20b%i"), 0);
+        ck_assert_int_eq(unit_file_close(u), 0);
+        c = test_read_file(p, NULL);
+        ck_assert_str_eq(c, GENERATOR_HEADER "# Source: /run/credentials/@system/100%%\n"
+                            "What=/dev/disk/by-label/a\\x20b%%i\n");
+
+        /* a value that cannot be written: the error sticks, and close writes nothing */
+        free(p);
+        p = test_path(dir, "y.mount");
+        u = NULL;
+        ck_assert_int_eq(unit_file_create(dir, "y.mount", &u), 0);
+        ck_assert_int_eq(unit_file_set(u, "Where", "/mnt/a\nExecStart=/bin/sh"), -EINVAL);
+        ck_assert_int_eq(unit_file_set(u, "What", "/dev/sda"), 0);
+        ck_assert_int_eq(unit_file_close(u), -EINVAL);
+        ck_assert_int_eq(access(p, F_OK), -1);
+        u = NULL;
+        ck_assert_int_eq(unit_file_create(dir, "z.mount", &u), 0);
+        ck_assert_int_eq(unit_file_comment(u, "Source", "/a\r"), -EINVAL);
+        ck_assert_int_eq(unit_file_close(u), -EINVAL);
+        test_rm_rf_free(dir);
+}
+END_TEST
+
+/* Files and links of one set: the mount, a drop-in, its link. */
+static void fill_set(UnitSet *s, const char *mount_name) {
+        UnitFile *u = NULL;
+
+        ck_assert_int_eq(unit_file_create(s->dir, mount_name, &u), 0);
+        ck_assert_int_eq(unit_set_add_file(s, u), 0);
+        u = NULL;
+        ck_assert_int_eq(unit_dropin_create(s->dir, "dev-sda.device", "50-device-timeout.conf", &u), 0);
+        ck_assert_int_eq(unit_set_add_file(s, u), 0);
+        ck_assert_int_eq(unit_set_add_link(s, "remote-fs.target", "requires", mount_name, "../x.mount"), 0);
+}
+
+START_TEST(test_unit_set_commit)
+{
+        char *dir = test_mkdtemp();
+        _cleanup_free_ char *m = test_path(dir, "x.mount"), *d = test_path(dir, "dev-sda.device.d"),
+                            *r = test_path(dir, "remote-fs.target.requires");
+        UnitSet s = { .dir = dir };
+        const char *failed = (const char *) 1;
+
+        fill_set(&s, "x.mount");
+        ck_assert_int_eq(unit_set_commit(&s, &failed), 0);
+        ck_assert_ptr_null(failed);
+        ck_assert_int_eq(access(m, F_OK), 0);
+        ck_assert_int_eq(access(d, F_OK), 0);
+        ck_assert_int_eq(access(r, F_OK), 0);
+        unit_set_done(&s);
+        test_rm_rf_free(dir);
+}
+END_TEST
+
+START_TEST(test_unit_set_rollback)
+{
+        /* the last step fails: everything the commit made is gone again, what was there stays */
+        char *dir = test_mkdtemp();
+        _cleanup_free_ char *m = test_path(dir, "x.mount"), *d = test_path(dir, "dev-sda.device.d"),
+                            *r = test_path(dir, "remote-fs.target.requires"),
+                            *l = test_path(dir, "remote-fs.target.requires/x.mount"), *c = NULL;
+        UnitSet s = { .dir = dir };
+        const char *failed = NULL;
+
+        test_mkdir_p(r);
+        ck_assert_int_eq(symlink("../other.mount", l), 0);
+        fill_set(&s, "x.mount");
+        ck_assert_int_eq(unit_set_commit(&s, &failed), -EEXIST);
+        ck_assert_ptr_nonnull(failed);
+        ck_assert_str_eq(failed, l);
+        ck_assert_int_eq(access(m, F_OK), -1);
+        ck_assert_int_eq(access(d, F_OK), -1);          /* the .d dir it made is removed too */
+        ck_assert_int_eq(access(r, F_OK), 0);           /* the link dir was there before */
+        unit_set_done(&s);
+
+        /* a file in the way: the files before it are removed */
+        ck_assert_int_eq(unlink(l), 0);
+        test_mkdir_p(d);
+        free(m);
+        m = test_path(d, "50-device-timeout.conf");
+        test_write_file(m, "mine");
+        s = (UnitSet) { .dir = dir };
+        fill_set(&s, "y.mount");
+        ck_assert_int_eq(unit_set_commit(&s, &failed), -EEXIST);
+        ck_assert_str_eq(failed, m);
+        free(l);
+        l = test_path(dir, "y.mount");
+        ck_assert_int_eq(access(l, F_OK), -1);
+        c = test_read_file(m, NULL);
+        ck_assert_str_eq(c, "mine");
+        unit_set_done(&s);
+        test_rm_rf_free(dir);
+}
+END_TEST
+
 static Suite *unit_writer_suite(void) {
         Suite *s = suite_create("unit-writer");
         TCase *tc;
@@ -305,6 +412,9 @@ static Suite *unit_writer_suite(void) {
         tcase_add_test(tc, test_dropin_create);
         tcase_add_test(tc, test_dirs_recreated);
         tcase_add_test(tc, test_dependency_link);
+        tcase_add_test(tc, test_unit_file_set);
+        tcase_add_test(tc, test_unit_set_commit);
+        tcase_add_test(tc, test_unit_set_rollback);
         suite_add_tcase(s, tc);
 
         return s;
