@@ -76,8 +76,9 @@ int by_path_alias_add(const char *rules_dir, const Target *path, bool reload) {
             asprintf(&name, RULE_PREFIX "%s.%s,%u,%u.rules", path->alias, path->portal.address, path->portal.port,
                      path->tpgt) < 0)
                 return -ENOMEM;
-        if (mkdir(rules_dir, 0755) < 0 && errno != EEXIST)
-                return -errno;
+        r = mkdir_p(rules_dir, 0755, 0755);
+        if (r < 0)
+                return r;
         r = write_private_file(rules_dir, name, text);
         if (r < 0)
                 return r;

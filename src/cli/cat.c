@@ -79,7 +79,7 @@ static void free_paths(void) {
 /* Names (relative to the output dir) of what the generator writes for @t. */
 static bool belongs_to(const char *rel, const Target *t) {
         _cleanup_free_ char *login = target_login_unit(t), *unlock = target_unlock_unit(t), *mount = NULL,
-                            *what = NULL, *device = NULL;
+                            *automount = NULL, *what = NULL, *device = NULL;
         const char *p;
 
         if (!login || !unlock)
@@ -90,12 +90,13 @@ static bool belongs_to(const char *rel, const Target *t) {
                 if ((p = startswith(rel, "iscsi-creds.target.wants/")) && streq(p, u))
                         return true;
         }
-        if (!t->mount || unit_name_from_path(t->mount, ".mount", &mount) < 0)
+        if (!t->mount || unit_name_from_path(t->mount, ".mount", &mount) < 0 ||
+            unit_name_from_path(t->mount, ".automount", &automount) < 0)
                 return false;
-        if (streq(rel, mount))
+        if (streq(rel, mount) || streq(rel, automount))
                 return true;
         if (((p = startswith(rel, "remote-fs.target.wants/")) || (p = startswith(rel, "remote-fs.target.requires/"))) &&
-            streq(p, mount))
+            (streq(p, mount) || streq(p, automount)))
                 return true;
         if (target_device(t, &what) >= 0 &&
             unit_name_from_path(what, ".device", &device) >= 0 && (p = startswith(rel, device)) &&

@@ -463,6 +463,6 @@ int verb_login(const char *alias) {
 
 int verb_logout(const char *alias) {
         if (!alias_is_valid(alias))
-                return log_error_errno(EINVAL, "\"%s\" is not a valid alias.", alias);
+                return log_error_errno(EINVAL, "Invalid target alias \"%s\": " ALIAS_RULE ".", alias);
         return leave_all(alias);
 }

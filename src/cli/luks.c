@@ -81,8 +81,9 @@ int verb_lock(const char *alias) {
         int r;
 
         if (!alias_is_valid(alias))
-                return log_error_errno(EINVAL, "Invalid target alias \"%s\".", alias);
-        if (asprintf(&mapping, LUKS_MAPPING_PREFIX "%s", alias) < 0)
+                return log_error_errno(EINVAL, "Invalid target alias \"%s\": " ALIAS_RULE ".", alias);
+        mapping = luks_mapping_name(alias);
+        if (!mapping)
                 return log_oom();
 
         if (crypt_status(NULL, mapping) == CRYPT_INACTIVE) {

@@ -20,8 +20,7 @@ int load_service_target(const char *alias, bool system_fallback, Target **ret) {
         int r;
 
         if (!alias_is_valid(alias))
-                return log_error_errno(EINVAL, "Invalid target alias \"%s\": 1-64 characters of [A-Za-z0-9_-], "
-                                       "not starting with '-'.", alias);
+                return log_error_errno(EINVAL, "Invalid target alias \"%s\": " ALIAS_RULE ".", alias);
         if (isempty(dir) && system_fallback)
                 search = CREDENTIAL_SEARCH_SYSTEM;
         else if (isempty(dir))

@@ -44,19 +44,12 @@ static int record_dir(const char *registry, const Target *path, bool create, cha
         portal_dir_name(path, portal);
         if (asprintf(&dir, "%s/%s/%s/%s", registry, path->name, portal, iface) < 0)
                 return -ENOMEM;
+        /* Nothing secret, but nobody else's business either. */
         if (create) {
-                /* Each level, from the registry's parent down: mode 0700, nothing secret but
-                 * nobody else's business either. */
-                for (char *p = dir + 1; *p; p++) {
-                        if (*p != '/')
-                                continue;
-                        *p = '\0';
-                        if (mkdir(dir, 0700) < 0 && errno != EEXIST)
-                                return -errno;
-                        *p = '/';
-                }
-                if (mkdir(dir, 0700) < 0 && errno != EEXIST)
-                        return -errno;
+                int r = mkdir_p(dir, 0700, 0700);
+
+                if (r < 0)
+                        return r;
         }
         *ret = TAKE_PTR(dir);
         return 0;

@@ -157,13 +157,12 @@ static int parse_discovery(Target *t, const KeyValue *kv) {
 }
 
 static int parse_multipath(Target *t, const KeyValue *kv) {
-        if (STR_IN_SET(kv->value, "yes", "true", "1"))
-                t->multipath = true;
-        else if (STR_IN_SET(kv->value, "no", "false", "0"))
-                t->multipath = false;
-        else
+        int b = parse_boolean(kv->value);
+
+        if (b < 0)
                 return SYNTAX_ERROR(t, kv, EINVAL, "Invalid multipath \"%s\": expected \"yes\" or \"no\".",
                                     kv->value);
+        t->multipath = b;
         return 0;
 }
 
@@ -344,12 +343,11 @@ static int parse_scan(Target *t, const KeyValue *kv) {
 }
 
 static int parse_luks(Target *t, const KeyValue *kv) {
-        if (STR_IN_SET(kv->value, "yes", "true", "1"))
-                t->luks = true;
-        else if (STR_IN_SET(kv->value, "no", "false", "0"))
-                t->luks = false;
-        else
+        int b = parse_boolean(kv->value);
+
+        if (b < 0)
                 return SYNTAX_ERROR(t, kv, EINVAL, "Invalid luks \"%s\": expected \"yes\" or \"no\".", kv->value);
+        t->luks = b;
         return 0;
 }
 
