@@ -14,12 +14,12 @@
 #include <stddef.h>
 
 #include "chap.h"
+#include "secret.h"
 #include "target.h"
 
-typedef struct KvText {
-        char *data;             /* NUL-terminated text; wiped on free */
-        size_t size;            /* bytes without the NUL */
-} KvText;
+/* .data: NUL-terminated text (wiped whenever it moves or is freed); .size:
+ * bytes without the NUL. */
+typedef SecretBuf KvText;
 
 /**
  * kvtext_add() - append "KEY = VALUE\n"
