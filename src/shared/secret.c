@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 
 #include "secret.h"
 
@@ -40,6 +42,14 @@ int secret_equal(const char *a, const char *b) {
         for (size_t i = 0; i < n; i++)
                 diff |= (unsigned char) (a[i] ^ b[i]);
         return diff == 0;
+}
+
+int secret_protect_process(void) {
+        if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+                return -errno;
+        if (setrlimit(RLIMIT_CORE, &(struct rlimit) { .rlim_cur = 0, .rlim_max = 0 }) < 0)
+                return -errno;
+        return 0;
 }
 
 /* Make room for @extra more bytes plus the NUL, moving to a new block

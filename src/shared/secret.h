@@ -41,6 +41,39 @@ char *secret_strndup(const char *s, size_t n);
  */
 int secret_equal(const char *a, const char *b);
 
+/**
+ * secret_protect_process() - no core dump of this process, ever
+ *
+ * Call first thing in main() of every program that may hold a secret,
+ * before any is read. Two settings, because each covers a case the other
+ * does not:
+ *
+ * - prctl(PR_SET_DUMPABLE, 0) (prctl(2)): the kernel makes no core dump of
+ *   a process whose dumpable flag is 0, not a file and not a pipe to
+ *   systemd-coredump (fs/coredump.c: do_coredump() returns before it looks
+ *   at core_pattern). fs.suid_dumpable=2, which systemd's
+ *   50-coredump.conf sets, does not change that: it is the value the
+ *   kernel gives the flag when credentials change (setuid exec), not an
+ *   override of 0 set by prctl (Documentation/admin-guide/sysctl/fs.rst,
+ *   suid_dumpable). Also keeps ptrace(2) and /proc/PID/mem from other
+ *   processes of the same user. The flag is reset by execve(2), so a
+ *   child we spawn is dumpable again.
+ * - setrlimit(RLIMIT_CORE, 0/0) (getrlimit(2), core(5)): no core file, and
+ *   systemd-coredump honours a limit below a page ("Resource limits
+ *   disable core dumping", systemd src/coredump/coredump.c) although the
+ *   kernel ignores RLIMIT_CORE for a pipe. The limit IS inherited across
+ *   fork and exec, so it covers the children we spawn (systemd-creds
+ *   reading a secret on stdin, iscsiadm reading the node record). Hard
+ *   limit 0 too: nothing in this process can raise it again.
+ *
+ * The units add LimitCORE=0 (systemd.exec(5)) so that the limit is in
+ * place from the exec on.
+ *
+ * Return: 0; -errno of prctl(2) or setrlimit(2) (not expected: both only
+ * lower privileges).
+ */
+int secret_protect_process(void);
+
 /*
  * SecretBuf: a growable byte buffer for text that may hold a secret (a
  * node record, credential text, a child's captured stdout). Whenever it

@@ -10,6 +10,10 @@
 #include <check.h>
 #include <errno.h>
 #include <malloc.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -164,6 +168,37 @@ START_TEST(test_equal)
 END_TEST
 
 #define CANARY "Wiped-Canary-0123456789"
+
+/* ---- secret_protect_process() ------------------------------------------------ */
+
+START_TEST(test_protect_process)
+{
+        /* In a child, which may lower its limits for good. */
+        pid_t pid = fork();
+        int st;
+
+        ck_assert_int_ge(pid, 0);
+        if (pid == 0) {
+                struct rlimit rl;
+
+                if (setrlimit(RLIMIT_CORE, &(struct rlimit) { RLIM_INFINITY, RLIM_INFINITY }) < 0)
+                        (void) setrlimit(RLIMIT_CORE, &(struct rlimit) { 4096, 4096 });
+                if (secret_protect_process() < 0)
+                        _exit(2);
+                if (prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) != 0)
+                        _exit(3);
+                if (getrlimit(RLIMIT_CORE, &rl) < 0 || rl.rlim_cur != 0 || rl.rlim_max != 0)
+                        _exit(4);
+                /* the hard limit cannot go up again (without CAP_SYS_RESOURCE) */
+                if (geteuid() != 0 && setrlimit(RLIMIT_CORE, &(struct rlimit) { 4096, 4096 }) == 0)
+                        _exit(5);
+                _exit(0);
+        }
+        ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+        ck_assert(WIFEXITED(st));
+        ck_assert_int_eq(WEXITSTATUS(st), 0);
+}
+END_TEST
 
 /* ---- SecretBuf ------------------------------------------------------------ */
 
@@ -320,6 +355,10 @@ static Suite *secret_suite(void) {
         tc = tcase_create("helpers");
         tcase_add_test(tc, test_strndup);
         tcase_add_test(tc, test_equal);
+        suite_add_tcase(s, tc);
+
+        tc = tcase_create("process");
+        tcase_add_test(tc, test_protect_process);
         suite_add_tcase(s, tc);
 
         tc = tcase_create("secret-buf");
