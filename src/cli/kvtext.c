@@ -11,10 +11,23 @@
 #include "secret.h"
 #include "string-util.h"
 
+const char *kvtext_value_problem(const char *value) {
+        size_t n = strlen(value);
+
+        if (n == 0)
+                return "is empty";
+        if (has_control_char(value))
+                return "holds a control character (tab, newline, escape, ...)";
+        if (value[0] == ' ' || value[n - 1] == ' ')
+                return "starts or ends with a blank, which the credential parser and open-iscsi trim "
+                       "(the login would send it without)";
+        return NULL;
+}
+
 int kvtext_add(KvText *t, const char *key, const char *value) {
         int r;
 
-        if (isempty(value) || has_control_char(value))
+        if (kvtext_value_problem(value))
                 return -EINVAL;
         /* On failure nothing was added. */
         r = secret_buf_printf(t, "%s = %s\n", key, value);
