@@ -26,8 +26,9 @@ typedef SecretBuf KvText;
  * @value: a value from the command line or an imported file; may be a secret
  *
  * The credential parser (keyvalue_parse(), "Values are trimmed of spaces
- * and tabs") and open-iscsi's node record reader (values are trimmed; see
- * docs/node-records.md) both drop blanks at either end of a value. A
+ * and tabs"; docs/credentials.md) and open-iscsi's node record reader
+ * (usr/idbm.c, which strips blanks around each value) both drop blanks at
+ * either end of a value. A
  * secret stored with them would be sent without them, and the login fail
  * later with "authorization failure" and no hint why: refuse it here.
  *

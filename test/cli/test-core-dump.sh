@@ -19,6 +19,8 @@ esac
 
 pw=Core-Secret-1a2b3c4d5e
 mkfifo -m 0644 "$tmp/fifo"
+# Under AddressSanitizer the signal must reach the kernel, not ASan's handler.
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}handle_segv=0"
 chmod 0711 "$tmp"
 
 # wait_blocked PID: until PID sleeps reading its stdin pipe (at most 5 s).
