@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "commands.h"
@@ -35,7 +36,8 @@ static void add_help(void) {
                "store its CHAP secrets (iscsi.auth.ALIAS in /etc/credstore.encrypted, encrypted by\n"
                "systemd-creds). The secret is read from stdin, one line (the second line is the\n"
                "target's secret with --mutual), or asked for twice on a terminal; never from the\n"
-               "command line. Everything is validated before anything is written.\n"
+               "command line. Everything is validated before anything is written; no value may\n"
+               "start or end with a blank (open-iscsi trims them, so the login would fail).\n"
                "\n"
                "Target:\n"
                "     --target=IQN          Target name (iqn./eui./naa.)\n"
@@ -65,6 +67,32 @@ static void add_help(void) {
                "          --portal 192.0.2.10 --mount /srv/data --username node1\n");
 }
 
+/* The combinations of options and the alias. Return: 1 go on, RET_USAGE. */
+static int add_check_args(const AddArgs *a) {
+        /* Combinations, as data: each line is a rule and its message. */
+        const struct { bool broken; const char *msg; } rules[] = {
+                { !a->target || !a->portal, "--target= and --portal= are required." },
+                { a->no_chap && (a->username || a->mutual || a->username_in), "--no-chap excludes the CHAP options." },
+                { !a->no_chap && !a->username, "--username= is required (or --no-chap for a login without CHAP)." },
+                { a->mutual != !!a->username_in, "--mutual and --username-in= go together." },
+                { a->enc.with_key && !with_key_is_valid(a->enc.with_key),
+                  "--with-key= takes host, tpm2, host+tpm2, auto or auto-initrd." },
+                { !!a->enc.not_after && isempty(a->enc.not_after), "--not-after= needs a time." },
+        };
+        for (size_t i = 0; i < ELEMENTSOF(rules); i++)
+                if (rules[i].broken) {
+                        fprintf(stderr, "%s\n", rules[i].msg);
+                        return usage_error("add");
+                }
+        if (!alias_is_valid(a->alias)) {
+                fprintf(stderr, "Invalid alias \"%s\": 1-64 characters of [A-Za-z0-9_-], not starting with '-'.\n",
+                        a->alias);
+                return usage_error("add");
+        }
+        return 1;
+}
+
+/* Return: 1 go on, 0 help printed, RET_USAGE. */
 static int add_parse_argv(int argc, char *argv[], AddArgs *a) {
         enum {
                 ARG_TARGET = 0x100, ARG_PORTAL, ARG_TPGT, ARG_LUN, ARG_IFACE, ARG_MOUNT, ARG_FSTYPE, ARG_OPTIONS,
@@ -126,28 +154,7 @@ static int add_parse_argv(int argc, char *argv[], AddArgs *a) {
                 return usage_error("add");
         }
         a->alias = argv[optind];
-
-        /* Combinations, as data: each line is a rule and its message. */
-        const struct { bool broken; const char *msg; } rules[] = {
-                { !a->target || !a->portal, "--target= and --portal= are required." },
-                { a->no_chap && (a->username || a->mutual || a->username_in), "--no-chap excludes the CHAP options." },
-                { !a->no_chap && !a->username, "--username= is required (or --no-chap for a login without CHAP)." },
-                { a->mutual != !!a->username_in, "--mutual and --username-in= go together." },
-                { a->enc.with_key && !with_key_is_valid(a->enc.with_key),
-                  "--with-key= takes host, tpm2, host+tpm2, auto or auto-initrd." },
-                { !!a->enc.not_after && isempty(a->enc.not_after), "--not-after= needs a time." },
-        };
-        for (size_t i = 0; i < ELEMENTSOF(rules); i++)
-                if (rules[i].broken) {
-                        fprintf(stderr, "%s\n", rules[i].msg);
-                        return usage_error("add");
-                }
-        if (!alias_is_valid(a->alias)) {
-                fprintf(stderr, "Invalid alias \"%s\": 1-64 characters of [A-Za-z0-9_-], not starting with '-'.\n",
-                        a->alias);
-                return usage_error("add");
-        }
-        return 1;
+        return add_check_args(a);
 }
 
 static int build_target_text(const AddArgs *a, KvText *t) {
@@ -169,8 +176,8 @@ static int build_target_text(const AddArgs *a, KvText *t) {
                         continue;
                 r = kvtext_add(t, keys[i].key, keys[i].value);
                 if (r == -EINVAL)
-                        return log_error_errno(r, "--%s: the value must not be empty nor hold control characters.",
-                                               keys[i].key);
+                        return log_error_errno(r, "--%s: the value %s.", keys[i].key,
+                                               kvtext_value_problem(keys[i].value));
                 if (r < 0)
                         return log_oom();
         }
@@ -217,9 +224,11 @@ static int build_auth_text(const AddArgs *a, KvText *t) {
                 if (!keys[i].value)
                         continue;
                 r = kvtext_add(t, keys[i].key, keys[i].value);
+                /* The message describes the problem and never quotes the value. */
                 if (r == -EINVAL)
-                        return log_error_errno(r, "%s: the value must not be empty nor hold control characters.",
-                                               keys[i].key);
+                        return log_error_errno(r, "%s: the %s %s; nothing was written.", keys[i].key,
+                                               strstr(keys[i].key, "password") ? "secret" : "name",
+                                               kvtext_value_problem(keys[i].value));
                 if (r < 0)
                         return log_oom();
         }

@@ -24,7 +24,15 @@
 #include "target.h"
 
 #define K8S_SECRET_TYPE "kubernetes.io/iscsi-chap"
-#define K8S_FILE_MAX (1024U * 1024U)
+/* A kubernetes.io/iscsi-chap Secret is well under 1 KiB ("kubectl get -o
+ * yaml" with metadata and managedFields, under 4 KiB). libyaml 0.2.5's
+ * scanner takes time quadratic in the flow nesting depth (it rechecks every
+ * open simple key per token): 128 KiB of "[[[...]]]" took 11 s, 256 KiB
+ * about 78 s. Both bounds are checked before the document is loaded. */
+#define K8S_FILE_MAX (64U * 1024U)
+#define K8S_DEPTH_MAX 16
+/* Echoed values (kind, type) longer than this are not shown. */
+#define K8S_ECHO_MAX 64
 
 static void import_k8s_help(void) {
         printf("Usage: iscsi-creds import-k8s-secret FILE ALIAS [--with-key=KEY] [--not-after=TIME]\n"
@@ -35,7 +43,9 @@ static void import_k8s_help(void) {
                "(base64) or stringData:, and store them as iscsi.auth.ALIAS, encrypted by\n"
                "systemd-creds, in /etc/credstore.encrypted (or --print the hypervisor forms).\n"
                "Keys: node.session.auth.{username,password,username_in,password_in} and\n"
-               "discovery.sendtargets.auth.{...}; other keys are ignored with a warning.\n");
+               "discovery.sendtargets.auth.{...}; other keys are ignored with a warning.\n"
+               "Values must not start or end with a blank (open-iscsi would trim them). The file\n"
+               "may be at most 64 KiB and nested at most 16 levels deep.\n");
 }
 
 /* Read the whole file into a buffer that is wiped on free. */
@@ -142,15 +152,75 @@ static int take_section(yaml_document_t *doc, yaml_node_t *map, bool base64, con
         return 0;
 }
 
-/* Wipe what libyaml copied of the file: scalar values and its input buffers. */
+/* Wipe what libyaml copied of the file: scalar values, scalar tokens still
+ * queued in the scanner (after an early stop) and its input buffers. */
 static void wipe_yaml(yaml_parser_t *parser, yaml_document_t *doc) {
         for (yaml_node_t *n = doc->nodes.start; n && n < doc->nodes.top; n++)
                 if (n->type == YAML_SCALAR_NODE && n->data.scalar.value)
                         explicit_bzero(n->data.scalar.value, n->data.scalar.length);
+        for (yaml_token_t *t = parser->tokens.head; t && t < parser->tokens.tail; t++)
+                if (t->type == YAML_SCALAR_TOKEN && t->data.scalar.value)
+                        explicit_bzero(t->data.scalar.value, t->data.scalar.length);
         if (parser->buffer.start)
                 explicit_bzero(parser->buffer.start, (size_t) (parser->buffer.end - parser->buffer.start));
         if (parser->raw_buffer.start)
                 explicit_bzero(parser->raw_buffer.start, (size_t) (parser->raw_buffer.end - parser->raw_buffer.start));
+}
+
+/* @s if it can be echoed as is: short, valid UTF-8, no C0 or C1 control
+ * character (an escape sequence in a double-quoted YAML scalar, "\e[2J" or
+ * "\u009b", must not reach the terminal or the journal); else a placeholder. */
+static const char *echoable(const char *s) {
+        size_t n = strlen(s);
+
+        if (n > K8S_ECHO_MAX || has_control_char(s) || !utf8_is_valid_n(s, n))
+                return "(not shown: unprintable or too long)";
+        /* U+0080..U+009F are C2 80..C2 9F in UTF-8. */
+        for (const unsigned char *p = (const unsigned char *) s; *p; p++)
+                if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+                        return "(not shown: unprintable or too long)";
+        return s;
+}
+
+static int log_yaml_error(const char *file, const yaml_parser_t *parser) {
+        /* libyaml's messages quote no input, only the problem and its place. */
+        return log_error_errno(EINVAL, "%s:%zu:%zu: not YAML or JSON: %s.", file, parser->problem_mark.line + 1,
+                               parser->problem_mark.column + 1, parser->problem ?: "parse error");
+}
+
+/* Walk the events of the first document and refuse nesting deeper than
+ * K8S_DEPTH_MAX as soon as it is seen, before libyaml has scanned much of
+ * a hostile file. Scalars (secrets) are wiped as they pass. */
+static int check_depth(const char *file, const char *data, size_t size) {
+        yaml_parser_t parser;
+        unsigned depth = 0;
+        int r = 0;
+
+        if (!yaml_parser_initialize(&parser))
+                return log_oom();
+        yaml_parser_set_input_string(&parser, (const unsigned char *) data, size);
+        for (bool done = false; !done && r >= 0;) {
+                yaml_event_t ev;
+
+                if (!yaml_parser_parse(&parser, &ev)) {
+                        r = log_yaml_error(file, &parser);
+                        break;
+                }
+                if (ev.type == YAML_SEQUENCE_START_EVENT || ev.type == YAML_MAPPING_START_EVENT) {
+                        if (++depth > K8S_DEPTH_MAX)
+                                r = log_error_errno(EINVAL, "%s:%zu:%zu: nested more than %u levels deep, not a "
+                                                    "Secret.", file, ev.start_mark.line + 1,
+                                                    ev.start_mark.column + 1, K8S_DEPTH_MAX);
+                } else if (ev.type == YAML_SEQUENCE_END_EVENT || ev.type == YAML_MAPPING_END_EVENT)
+                        depth--;
+                else if (ev.type == YAML_SCALAR_EVENT && ev.data.scalar.value)
+                        explicit_bzero(ev.data.scalar.value, ev.data.scalar.length);
+                done = ev.type == YAML_DOCUMENT_END_EVENT || ev.type == YAML_STREAM_END_EVENT;
+                yaml_event_delete(&ev);
+        }
+        wipe_yaml(&parser, &(yaml_document_t) {});
+        yaml_parser_delete(&parser);
+        return r;
 }
 
 static int parse_secret(const char *file, const char *data, size_t size, char *values[8]) {
@@ -161,13 +231,14 @@ static int parse_secret(const char *file, const char *data, size_t size, char *v
         const char *type = NULL, *kind = NULL;
         int r = 0;
 
+        r = check_depth(file, data, size);
+        if (r < 0)
+                return r;
         if (!yaml_parser_initialize(&parser))
                 return log_oom();
         yaml_parser_set_input_string(&parser, (const unsigned char *) data, size);
         if (!yaml_parser_load(&parser, &doc)) {
-                /* libyaml's messages quote no input, only the problem and its place. */
-                r = log_error_errno(EINVAL, "%s:%zu:%zu: not YAML or JSON: %s.", file, parser.problem_mark.line + 1,
-                                    parser.problem_mark.column + 1, parser.problem ?: "parse error");
+                r = log_yaml_error(file, &parser);
                 wipe_yaml(&parser, &(yaml_document_t) {});
                 yaml_parser_delete(&parser);
                 return r;
@@ -192,12 +263,12 @@ static int parse_secret(const char *file, const char *data, size_t size, char *v
         }
 
         if (kind && !streq(kind, "Secret")) {
-                r = log_error_errno(EINVAL, "%s: kind is \"%s\", expected \"Secret\".", file, kind);
+                r = log_error_errno(EINVAL, "%s: kind is \"%s\", expected \"Secret\".", file, echoable(kind));
                 goto finish;
         }
         if (!streq_ptr(type, K8S_SECRET_TYPE)) {
                 r = log_error_errno(EINVAL, "%s: type is \"%s\", expected \"" K8S_SECRET_TYPE "\".", file,
-                                    !type ? "(missing)" : has_control_char(type) ? "(unprintable)" : type);
+                                    !type ? "(missing)" : echoable(type));
                 goto finish;
         }
         if (!sections[0] && !sections[1]) {

@@ -109,9 +109,10 @@ int import_store(const char *credential, char *const values[8], const ImportArgs
                 if (!values[i])
                         continue;
                 r = kvtext_add(&text, chap_keys[i], values[i]);
+                /* The message describes the problem and never quotes the value. */
                 if (r == -EINVAL)
-                        return log_error_errno(r, "%s: %s: the value must not be empty nor hold control "
-                                               "characters.", a->file, chap_keys[i]);
+                        return log_error_errno(r, "%s: %s: the value %s; not imported.", a->file, chap_keys[i],
+                                               kvtext_value_problem(values[i]));
                 if (r < 0)
                         return log_oom();
         }

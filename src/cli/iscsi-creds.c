@@ -18,6 +18,7 @@
 #include "commands.h"
 #include "config.h"
 #include "log.h"
+#include "secret.h"
 #include "string-util.h"
 
 static const char *arg_alias;
@@ -151,6 +152,14 @@ int main(int argc, char *argv[]) {
         int r;
 
         log_setup("iscsi-creds", LOG_TARGET_AUTO);
+
+        /* Before anything else, for every verb: no core dump may hold a secret
+         * (login, unlock, add, the importers hold one; the rest cost nothing to cover). */
+        r = secret_protect_process();
+        if (r < 0) {
+                log_error_errno(r, "Failed to turn off core dumps (PR_SET_DUMPABLE, RLIMIT_CORE), refusing to run: %m");
+                return EXIT_FAILURE;
+        }
 
         r = parse_argv(argc, argv);
         if (r <= 0)

@@ -11,32 +11,31 @@
 #include "secret.h"
 #include "string-util.h"
 
-int kvtext_add(KvText *t, const char *key, const char *value) {
-        size_t kl = strlen(key), vl = strlen(value), n = t->size + kl + 3 + vl + 1;
-        char *d;
+const char *kvtext_value_problem(const char *value) {
+        size_t n = strlen(value);
 
-        if (vl == 0 || has_control_char(value))
+        if (n == 0)
+                return "is empty";
+        if (has_control_char(value))
+                return "holds a control character (tab, newline, escape, ...)";
+        if (value[0] == ' ' || value[n - 1] == ' ')
+                return "starts or ends with a blank, which the credential parser and open-iscsi trim "
+                       "(the login would send it without)";
+        return NULL;
+}
+
+int kvtext_add(KvText *t, const char *key, const char *value) {
+        int r;
+
+        if (kvtext_value_problem(value))
                 return -EINVAL;
-        /* Grow by copy so the old block can be wiped. */
-        d = malloc(n + 1);
-        if (!d)
-                return -ENOMEM;
-        if (t->data)
-                memcpy(d, t->data, t->size);
-        memcpy(d + t->size, key, kl);
-        memcpy(d + t->size + kl, " = ", 3);
-        memcpy(d + t->size + kl + 3, value, vl);
-        d[n - 1] = '\n';
-        d[n] = '\0';
-        erase_and_free(t->data);
-        t->data = d;
-        t->size = n;
-        return 0;
+        /* On failure nothing was added. */
+        r = secret_buf_printf(t, "%s = %s\n", key, value);
+        return r == -ENOMEM ? -ENOMEM : r < 0 ? -EINVAL : 0;
 }
 
 void kvtext_done(KvText *t) {
-        t->data = erase_and_free(t->data);
-        t->size = 0;
+        secret_buf_done(t);
 }
 
 int kvtext_to_target(const KvText *t, const char *alias, Target **ret) {

@@ -14,12 +14,28 @@
 #include <stddef.h>
 
 #include "chap.h"
+#include "secret.h"
 #include "target.h"
 
-typedef struct KvText {
-        char *data;             /* NUL-terminated text; wiped on free */
-        size_t size;            /* bytes without the NUL */
-} KvText;
+/* .data: NUL-terminated text (wiped whenever it moves or is freed); .size:
+ * bytes without the NUL. */
+typedef SecretBuf KvText;
+
+/**
+ * kvtext_value_problem() - why @value cannot be stored as given
+ * @value: a value from the command line or an imported file; may be a secret
+ *
+ * The credential parser (keyvalue_parse(), "Values are trimmed of spaces
+ * and tabs"; docs/credentials.md) and open-iscsi's node record reader
+ * (usr/idbm.c, which strips blanks around each value) both drop blanks at
+ * either end of a value. A
+ * secret stored with them would be sent without them, and the login fail
+ * later with "authorization failure" and no hint why: refuse it here.
+ *
+ * Return: NULL if @value can be stored; else a static description of the
+ * problem that never quotes @value, e.g. "starts or ends with a blank".
+ */
+const char *kvtext_value_problem(const char *value);
 
 /**
  * kvtext_add() - append "KEY = VALUE\n"
@@ -27,8 +43,10 @@ typedef struct KvText {
  * @key: key name
  * @value: value; may be a secret (never logged here)
  *
- * Return: 0; -EINVAL if @value is empty or holds a control character (a
- * newline would add a line nobody asked for); -ENOMEM.
+ * Return: 0; -EINVAL if kvtext_value_problem() names a problem (@value is
+ * empty, holds a control character, a newline would add a line nobody
+ * asked for, or starts or ends with a blank); -ENOMEM. On error nothing
+ * is added.
  */
 int kvtext_add(KvText *t, const char *key, const char *value);
 

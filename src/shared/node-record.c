@@ -14,31 +14,17 @@
 #include "secret.h"
 #include "string-util.h"
 
-/* A growing buffer whose old blocks are wiped: it holds secrets. */
+/* The record being built: a wiped buffer (it holds secrets) and the first error. */
 typedef struct Text {
-        char *buf;
-        size_t len;
+        SecretBuf buf;
         int error;
 } Text;
 
 static void text_add(Text *t, const char *key, const char *value) {
-        size_t need;
-        char *n;
-
         if (t->error || !value)
                 return;
-        need = t->len + strlen(key) + strlen(value) + 5;
-        n = malloc(need + 1);
-        if (!n) {
-                t->error = -ENOMEM;
-                return;
-        }
-        if (t->buf)
-                memcpy(n, t->buf, t->len);
         /* "key = value\n": open-iscsi needs the blank before '='. */
-        t->len += (size_t) snprintf(n + t->len, need + 1 - t->len, "%s = %s\n", key, value);
-        erase_and_free(t->buf);
-        t->buf = n;
+        t->error = secret_buf_printf(&t->buf, "%s = %s\n", key, value);
 }
 
 static void text_add_uint(Text *t, const char *key, unsigned long long v) {
@@ -48,33 +34,29 @@ static void text_add_uint(Text *t, const char *key, unsigned long long v) {
         text_add(t, key, buf);
 }
 
-static void text_end(Text *t) {
-        static const char end[] = "# END RECORD\n";
-        char *n;
+static void text_begin(Text *t) {
+        /* Lines starting with '#' are comments to open-iscsi. */
+        t->error = secret_buf_append_str(&t->buf, "# BEGIN RECORD\n"
+                                         "# Written by iscsi-creds; exists only in the login unit's private tmpfs.\n");
+}
 
-        if (t->error)
-                return;
-        n = malloc(t->len + sizeof end);
-        if (!n) {
-                t->error = -ENOMEM;
-                return;
+/* Terminate the record and hand it out, or fail with the first error. */
+static int text_end(Text *t, char **ret) {
+        if (!t->error)
+                t->error = secret_buf_append_str(&t->buf, "# END RECORD\n");
+        if (t->error) {
+                secret_buf_done(&t->buf);
+                return t->error;
         }
-        memcpy(n, t->buf, t->len);
-        memcpy(n + t->len, end, sizeof end);
-        erase_and_free(t->buf);
-        t->buf = n;
+        *ret = secret_buf_steal(&t->buf);
+        return *ret ? 0 : -ENOMEM;
 }
 
 int node_record_render(const Target *t, const ChapSecrets *s, const char *transport, char **ret) {
         Text text = {};
         bool chap = s && s->password;
 
-        /* Lines starting with '#' are comments to open-iscsi. */
-        text.buf = strdup("# BEGIN RECORD\n"
-                          "# Written by iscsi-creds; exists only in the login unit's private tmpfs.\n");
-        if (!text.buf)
-                return -ENOMEM;
-        text.len = strlen(text.buf);
+        text_begin(&text);
 
         text_add(&text, "node.name", t->name);
         text_add_uint(&text, "node.tpgt", t->tpgt);
@@ -102,13 +84,7 @@ int node_record_render(const Target *t, const ChapSecrets *s, const char *transp
         text_add_uint(&text, "node.conn[0].timeo.login_timeout",
                       t->login_timeout >= 0 ? (unsigned) t->login_timeout : NODE_LOGIN_TIMEOUT_SEC);
 
-        text_end(&text);
-        if (text.error) {
-                erase_and_free(text.buf);
-                return text.error;
-        }
-        *ret = text.buf;
-        return 0;
+        return text_end(&text, ret);
 }
 
 int node_record_path(const char *db_root, const Target *t, char **ret_dir, char **ret_file) {
@@ -140,11 +116,7 @@ int discovery_record_render(const Portal *portal, const ChapSecrets *s, char **r
         Text text = {};
         bool chap = s && s->discovery_password;
 
-        text.buf = strdup("# BEGIN RECORD\n"
-                          "# Written by iscsi-creds; exists only in the login unit's private tmpfs.\n");
-        if (!text.buf)
-                return -ENOMEM;
-        text.len = strlen(text.buf);
+        text_begin(&text);
 
         text_add(&text, "discovery.startup", "manual");
         text_add(&text, "discovery.type", "sendtargets");
@@ -163,13 +135,7 @@ int discovery_record_render(const Portal *portal, const ChapSecrets *s, char **r
         text_add_uint(&text, "discovery.sendtargets.timeo.auth_timeout", 45);
         text_add_uint(&text, "discovery.sendtargets.timeo.active_timeout", 30);
         text_add_uint(&text, "discovery.sendtargets.iscsi.MaxRecvDataSegmentLength", 32768);
-        text_end(&text);
-        if (text.error) {
-                erase_and_free(text.buf);
-                return text.error;
-        }
-        *ret = text.buf;
-        return 0;
+        return text_end(&text, ret);
 }
 
 int discovery_record_write(const char *db_root, const Portal *portal, const char *record) {

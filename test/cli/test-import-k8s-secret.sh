@@ -142,6 +142,78 @@ bad "a list, not an object" "- a
 - b"
 bad "data is a list" "type: kubernetes.io/iscsi-chap
 data: [1, 2]"
+# Blanks around a value: open-iscsi would trim them; refused, not silently stripped.
+bad "stringData secret with blanks" "type: kubernetes.io/iscsi-chap
+stringData:
+  node.session.auth.username: $u
+  node.session.auth.password: ' $p '"
+expect_in "node.session.auth.password: the value starts or ends with a blank" "$err" "stringData blanks: reason"
+bad "base64 secret with a trailing blank" "type: kubernetes.io/iscsi-chap
+data:
+  node.session.auth.username: $(b $u)
+  node.session.auth.password: $(b "$p ")"
+expect_in "node.session.auth.password: the value starts or ends with a blank" "$err" "data blanks: reason"
+# Echoed fields never carry control characters to the terminal or the journal.
+for esc in '\e[31m' '\x07' '\u009b2J'; do
+        bad "kind with $esc" "kind: \"Se${esc}cret\"
+type: kubernetes.io/iscsi-chap
+stringData:
+  node.session.auth.username: $u
+  node.session.auth.password: $p"
+        if LC_ALL=C grep -q $'[\x01-\x08\x0b-\x1f\x7f]\|\xc2[\x80-\x9f]' "$tmp/err"; then
+                fail "kind with $esc: a control character reached stderr"
+        else
+                ok "kind with $esc: stderr is clean"
+        fi
+        expect_in "kind is \"(not shown" "$err" "kind with $esc: placeholder"
+done
+bad "type with an escape" "kind: Secret
+type: \"kubernetes.io/iscsi-chap\e[2J\"
+stringData:
+  node.session.auth.username: $u
+  node.session.auth.password: $p"
+LC_ALL=C grep -q $'\x1b' "$tmp/err" && fail "type: ESC reached stderr" || ok "type: stderr is clean"
+# Bounds checked before libyaml's scanner, quadratic in the flow nesting depth, gets far.
+python3 -c 'import sys; n=32*1024-1; sys.stdout.write("["*n + "]"*n + "\n")' >"$tmp/deep.yaml"
+run "" -- import-k8s-secret "$tmp/deep.yaml" deep --with-key host
+expect_rc 3 "64 KiB of nested flow sequences"
+expect_in "nested more than 16 levels deep" "$err" "deep nesting: reason"
+{ printf 'type: kubernetes.io/iscsi-chap\nkind: Secret\nmetadata: '
+  python3 -c 'import sys; n=17; sys.stdout.write("{a: "*n + "1" + "}"*n + "\n")'
+  printf 'stringData:\n  node.session.auth.username: %s\n  node.session.auth.password: %s\n' "$u" "$p"; } >"$tmp/deep17.yaml"
+run "" -- import-k8s-secret "$tmp/deep17.yaml" deep --with-key host
+expect_rc 3 "17 levels under metadata"
+expect_in "nested more than 16 levels deep" "$err" "17 levels: reason"
+no_secret "$p" "17 levels"
+python3 -c 'import sys; sys.stdout.write("#" * (64 * 1024) + "\n")' >"$tmp/big.yaml"
+run "" -- import-k8s-secret "$tmp/big.yaml" big --with-key host
+expect_rc 3 "a file over 64 KiB"
+expect_in "larger than 65536 bytes" "$err" "64 KiB: reason"
+# What kubectl prints, managedFields and all (7 levels), is fine.
+cat >"$tmp/managed.yaml" <<EOT
+apiVersion: v1
+kind: Secret
+metadata:
+  name: chap
+  managedFields:
+  - apiVersion: v1
+    fieldsType: FieldsV1
+    fieldsV1:
+      f:data:
+        .: {}
+        f:node.session.auth.password: {}
+        f:node.session.auth.username: {}
+      f:type: {}
+    manager: kubectl-create
+    operation: Update
+type: kubernetes.io/iscsi-chap
+data:
+  node.session.auth.username: $(b $u)
+  node.session.auth.password: $(b $p)
+EOT
+run "" -- import-k8s-secret "$tmp/managed.yaml" managed --with-key host
+expect_rc 0 "kubectl output with managedFields"
+
 run "" -- import-k8s-secret "$tmp/missing.yaml" bad --with-key host
 expect_rc 3 "missing file"
 run "" -- import-k8s-secret "$tmp/s.yaml" bad.alias

@@ -10,6 +10,11 @@
 #include <check.h>
 #include <errno.h>
 #include <malloc.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "chap.h"
@@ -162,9 +167,97 @@ START_TEST(test_equal)
 }
 END_TEST
 
-/* ---- secrets through the model: every block that held one is wiped -------- */
-
 #define CANARY "Wiped-Canary-0123456789"
+
+/* ---- secret_protect_process() ------------------------------------------------ */
+
+START_TEST(test_protect_process)
+{
+        /* In a child, which may lower its limits for good. */
+        pid_t pid = fork();
+        int st;
+
+        ck_assert_int_ge(pid, 0);
+        if (pid == 0) {
+                struct rlimit rl;
+
+                if (setrlimit(RLIMIT_CORE, &(struct rlimit) { RLIM_INFINITY, RLIM_INFINITY }) < 0)
+                        (void) setrlimit(RLIMIT_CORE, &(struct rlimit) { 4096, 4096 });
+                if (secret_protect_process() < 0)
+                        _exit(2);
+                if (prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) != 0)
+                        _exit(3);
+                if (getrlimit(RLIMIT_CORE, &rl) < 0 || rl.rlim_cur != 0 || rl.rlim_max != 0)
+                        _exit(4);
+                /* the hard limit cannot go up again (without CAP_SYS_RESOURCE) */
+                if (geteuid() != 0 && setrlimit(RLIMIT_CORE, &(struct rlimit) { 4096, 4096 }) == 0)
+                        _exit(5);
+                _exit(0);
+        }
+        ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+        ck_assert(WIFEXITED(st));
+        ck_assert_int_eq(WEXITSTATUS(st), 0);
+}
+END_TEST
+
+/* ---- SecretBuf ------------------------------------------------------------ */
+
+START_TEST(test_secret_buf_grows_wiped)
+{
+        /* Many appends force many moves: no old block may keep the secret. */
+        SecretBuf b = {};
+        char *d;
+
+        n_canary_freed = 0;
+        canary = CANARY;
+        for (int i = 0; i < 200; i++) {
+                ck_assert_int_eq(secret_buf_append_str(&b, "x-" CANARY "\n"), 0);
+                ck_assert_int_eq(secret_buf_printf(&b, "%d=%s;", i, CANARY), 0);
+        }
+        ck_assert_uint_eq(b.size, strlen(b.data));
+        ck_assert_uint_lt(b.size, b.allocated);
+        ck_assert_ptr_nonnull(strstr(b.data, "199=" CANARY ";"));
+        ck_assert_uint_eq(n_canary_freed, 0);
+
+        /* the last block is wiped by secret_buf_done() */
+        watch_reset();
+        watch(b.data);
+        secret_buf_done(&b);
+        ck_assert_ptr_null(b.data);
+        ck_assert_uint_eq(b.size, 0);
+        ck_assert_uint_eq(n_watched_freed, 1);
+        ck_assert_uint_eq(n_watched_dirty, 0);
+
+        /* binary data with NULs, and steal */
+        ck_assert_int_eq(secret_buf_append(&b, "a\0b", 3), 0);
+        ck_assert_int_eq(secret_buf_append(&b, NULL, 0), 0);
+        ck_assert_uint_eq(b.size, 3);
+        d = secret_buf_steal(&b);
+        ck_assert_ptr_null(b.data);
+        ck_assert_mem_eq(d, "a\0b", 4);
+        erase_and_free(d);
+        canary = NULL;
+        ck_assert_uint_eq(n_canary_freed, 0);
+
+        /* an empty buffer steals as "" */
+        d = secret_buf_steal(&b);
+        ck_assert_str_eq(d, "");
+        erase_and_free(d);
+}
+END_TEST
+
+START_TEST(test_secret_buf_overflow)
+{
+        SecretBuf b = {};
+
+        ck_assert_int_eq(secret_buf_append_str(&b, "abc"), 0);
+        ck_assert_int_eq(secret_buf_append(&b, "x", SIZE_MAX - 2), -EOVERFLOW);
+        ck_assert_str_eq(b.data, "abc");
+        secret_buf_done(&b);
+}
+END_TEST
+
+/* ---- secrets through the model: every block that held one is wiped -------- */
 
 START_TEST(test_chap_secrets_free_wipes)
 {
@@ -262,6 +355,15 @@ static Suite *secret_suite(void) {
         tc = tcase_create("helpers");
         tcase_add_test(tc, test_strndup);
         tcase_add_test(tc, test_equal);
+        suite_add_tcase(s, tc);
+
+        tc = tcase_create("process");
+        tcase_add_test(tc, test_protect_process);
+        suite_add_tcase(s, tc);
+
+        tc = tcase_create("secret-buf");
+        tcase_add_test(tc, test_secret_buf_grows_wiped);
+        tcase_add_test(tc, test_secret_buf_overflow);
         suite_add_tcase(s, tc);
 
         tc = tcase_create("model");
