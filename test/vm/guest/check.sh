@@ -253,10 +253,10 @@ check_multipath() {
 sid_of() {
     local t=$1 p=$2
     iscsiadm -m session 2>/dev/null | awk -v t="$t" -v p="$p" '
-        $NF == t && index($3, p ",") == 1 { gsub(/[][]/, "", $2); print $2; exit }'
+        $4 == t && index($3, p ",") == 1 { gsub(/[][]/, "", $2); print $2; exit }'
 }
 # n_sessions TARGET: how many sessions to TARGET
-n_sessions() { iscsiadm -m session 2>/dev/null | awk -v t="$1" '$NF == t' | wc -l; }
+n_sessions() { iscsiadm -m session 2>/dev/null | awk -v t="$1" '$4 == t' | wc -l; }
 
 # check_shared_session NAME TARGET PORTAL ALIAS...: one session to TARGET at
 # PORTAL serves every ALIAS, and their login units say so

@@ -49,7 +49,8 @@ luks_prepare() {
 }
 
 CFS=/sys/kernel/config/target
-# lio_backstore FILE: a fileio backstore for FILE; prints its configfs dir
+# lio_backstore FILE: a fileio backstore for FILE; its configfs dir in $SO
+# (no command substitution: LIO_N must count in this shell)
 lio_backstore() {
     local file=$1 so
     LIO_N=$((LIO_N + 1))
@@ -60,7 +61,7 @@ lio_backstore() {
     echo "fd_dev_name=$file,fd_dev_size=$(stat -c %s "$file"),fd_buffered_io=1" >"$so/control"
     echo "vmtest-lio-$LIO_N" >"$so/wwn/vpd_unit_serial"
     echo 1 >"$so/enable"
-    echo "$so"
+    SO=$so
 }
 # lio_setup: load the LIO modules, mount configfs
 lio_setup() {
@@ -76,7 +77,7 @@ LIO_N=0
 lio_target() {
     local iqn=$1 portal=$2 file=$3 user=$4 pw=$5 so tpg
     lio_setup
-    so=$(lio_backstore "$file")
+    lio_backstore "$file"; so=$SO
     tpg=$CFS/iscsi/$iqn/tpgt_1
     mkdir -p "$tpg/lun/lun_0" "$tpg/np/$portal"
     ln -s "$so" "$tpg/lun/lun_0/$(basename "$so")"
@@ -94,7 +95,7 @@ lio_target() {
 # device addressing, also from 256 on) of an existing LIO target
 lio_lun() {
     local tpg=$CFS/iscsi/$1/tpgt_1 so
-    so=$(lio_backstore "$3")
+    lio_backstore "$3"; so=$SO
     mkdir -p "$tpg/lun/lun_$2"
     ln -s "$so" "$tpg/lun/lun_$2/$(basename "$so")"
     echo "vmtest target: LIO $1 lun $2 $3"
