@@ -13,6 +13,7 @@
 #include "config.h"
 #include "credential.h"
 #include "credstore.h"
+#include "io-util.h"
 #include "log.h"
 #include "spawn.h"
 #include "string-util.h"
@@ -43,25 +44,6 @@ int credstore_check_absent(const char *path, bool force) {
         return log_error_errno(EEXIST, "%s exists already; use --force to replace it.", path);
 }
 
-static int mkdir_parents(const char *dir) {
-        _cleanup_free_ char *copy = strdup(dir);
-
-        if (!copy)
-                return -ENOMEM;
-        for (char *p = copy + 1; *p; p++) {
-                if (*p != '/')
-                        continue;
-                *p = '\0';
-                if (mkdir(copy, 0755) < 0 && errno != EEXIST)
-                        return -errno;
-                *p = '/';
-        }
-        /* The credential store itself: systemd's tmpfiles make it 0700. */
-        if (mkdir(copy, 0700) < 0 && errno != EEXIST)
-                return -errno;
-        return 0;
-}
-
 int credstore_write(const char *path, const char *data, size_t size, bool force) {
         _cleanup_free_ char *copy = strdup(path), *tmp = NULL;
         _cleanup_close_ int fd = -1;
@@ -71,7 +53,8 @@ int credstore_write(const char *path, const char *data, size_t size, bool force)
         if (!copy)
                 return log_oom();
         dir = dirname(copy);
-        r = mkdir_parents(dir);
+        /* Parents 0755; the credential store itself 0700, as systemd's tmpfiles make it. */
+        r = mkdir_p(dir, 0755, 0700);
         if (r < 0)
                 return log_error_errno(r, "Failed to create %s: %m", dir);
 

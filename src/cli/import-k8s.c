@@ -17,6 +17,7 @@
 #include "base64.h"
 #include "commands.h"
 #include "import.h"
+#include "io-util.h"
 #include "keyvalue.h"
 #include "log.h"
 #include "secret.h"
@@ -49,37 +50,6 @@ static void import_k8s_help(void) {
 }
 
 /* Read the whole file into a buffer that is wiped on free. */
-static int read_file_secret(const char *path, char **ret, size_t *ret_size) {
-        _cleanup_close_ int fd = -1;
-        _cleanup_erase_free_ char *buf = NULL;
-        size_t size = 0;
-
-        fd = streq(path, "-") ? dup(STDIN_FILENO) : open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-        if (fd < 0)
-                return -errno;
-        buf = malloc(K8S_FILE_MAX + 1);
-        if (!buf)
-                return -ENOMEM;
-        for (;;) {
-                ssize_t n = read(fd, buf + size, K8S_FILE_MAX + 1 - size);
-
-                if (n < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        return -errno;
-                }
-                if (n == 0)
-                        break;
-                size += (size_t) n;
-                if (size > K8S_FILE_MAX)
-                        return -EFBIG;
-        }
-        buf[size] = '\0';
-        *ret = TAKE_PTR(buf);
-        *ret_size = size;
-        return 0;
-}
-
 static const char *scalar(yaml_document_t *doc, int id) {
         yaml_node_t *n = yaml_document_get_node(doc, id);
 
@@ -300,7 +270,7 @@ int verb_import_k8s_secret(int argc, char *argv[]) {
         if (asprintf(&credential, AUTH_CREDENTIAL_PREFIX "%s", a.name) < 0)
                 return log_oom();
 
-        r = read_file_secret(a.file, &data, &size);
+        r = read_file_bounded(a.file, K8S_FILE_MAX, &data, &size);
         if (r == -EFBIG)
                 return log_error_errno(EINVAL, "%s: larger than %u bytes, not a Secret.", a.file, K8S_FILE_MAX);
         if (r < 0)
