@@ -29,13 +29,48 @@ fresh_nodes() {
     mount -t tmpfs -o mode=0700 tmpfs "$NODES" || fail "tmpfs on $NODES"
 }
 
-# login ALIAS CREDDIR [OPTIONS...]: run the helper, stdout/stderr to $T/out.ALIAS, $T/err.ALIAS
+# login ALIAS CREDDIR [OPTIONS...]: run the helper, stdout/stderr to $T/out.ALIAS, $T/err.ALIAS.
+# The helper removes the records it wrote (they hold the secrets) as soon as
+# iscsiadm has run: checked here against what iscsiadm saw (the wrapper's
+# snapshot), which is then put back for the checks of the record itself.
 login() {
-    local alias=$1 dir=$2
+    local alias=$1 dir=$2 left
     shift 2
     RC=0
+    rm -rf "$T/snap"
     timeout 60 env CREDENTIALS_DIRECTORY="$dir" "$HELPER" "$@" login "$alias" \
         >"$T/out.$alias" 2>"$T/err.$alias" || RC=$?
+    [ -d "$T/snap" ] || return 0
+    left=$(cd "$T/snap" && find nodes send_targets -type f 2>/dev/null | while read -r f; do
+               [ -e "$DBROOT/$f" ] && echo "$f"; done)
+    if [ -z "$left" ]; then
+        ok "$alias: the helper removed its records once iscsiadm had run"
+    else
+        bad "$alias: records left after iscsiadm ran: $left"
+    fi
+    cp -a "$T/snap/nodes/." "$NODES/"
+    if [ -d "$T/snap/send_targets" ]; then cp -a "$T/snap/send_targets/." "$DBROOT/send_targets/"; fi
+}
+
+# iscsiadm as the helper runs it (ISCSIADM_PATH), behind a wrapper that
+# snapshots the node DB when asked to log in or discover: what iscsiadm read.
+wrap_iscsiadm() {
+    local real
+    real=$(command -v iscsiadm) || fail "no iscsiadm"
+    cp "$real" "$T/iscsiadm.real" || fail "copy iscsiadm"
+    cat >"$T/iscsiadm.wrapper" <<EOF
+#!/bin/sh
+case " \$* " in
+*" --login "*|*" --discover "*)
+    mkdir -p "$T/snap"
+    cp -a "$NODES" "$T/snap/nodes"
+    [ -d "$DBROOT/send_targets" ] && cp -a "$DBROOT/send_targets" "$T/snap/send_targets"
+    ;;
+esac
+exec "$T/iscsiadm.real" "\$@"
+EOF
+    chmod 0755 "$T/iscsiadm.wrapper"
+    mount --bind "$T/iscsiadm.wrapper" "$real" || fail "bind the iscsiadm wrapper over $real"
 }
 
 # The tree under nodes/ as "MODE TYPE PATH" lines, parents first (one record: one order).
@@ -114,7 +149,7 @@ case_ipv4_chap() {
     RC=0
     timeout 60 env CREDENTIALS_DIRECTORY="$T/c1" "$HELPER" logout t1 >"$T/out.logout" 2>"$T/err.logout" || RC=$?
     expect_rc 0 "$RC" "t1: logout without a session"
-    expect_grep "nothing to do" "$T/err.logout" "t1: logout says there is nothing to do"
+    expect_grep "nothing to log out" "$T/err.logout" "t1: logout says there is nothing to do"
 }
 
 case_ipv6_mutual() {
@@ -388,7 +423,11 @@ inside() {
     if [ -f /etc/iscsi/iscsid.conf ]; then sed -i '/^[[:space:]]*iscsid\.startup/d' /etc/iscsi/iscsid.conf; fi
     mount -t tmpfs -o mode=0755 tmpfs /run/lock || fail "tmpfs on /run/lock"
     mkdir -m 0700 /run/lock/iscsi
+    # the helper's session records (session-owner.h), private too
+    mkdir -p /run/iscsi-creds
+    mount -t tmpfs -o mode=0700 tmpfs /run/iscsi-creds || fail "tmpfs on /run/iscsi-creds"
     ip link set lo up 2>/dev/null
+    wrap_iscsiadm
 
     case_ipv4_chap
     case_ipv6_mutual

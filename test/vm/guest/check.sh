@@ -334,6 +334,9 @@ check_stop_all_keeps_foreign() {
     sid0=$(sid_of "$foreign" "$portal")
     [ -n "$sid0" ] || errs+="no hand-made session to $foreign before the stop; "
     systemctl stop iscsi-creds.target || errs+="systemctl stop iscsi-creds.target failed; "
+    # systemctl returns when the target's own job is done; the logins (ordered
+    # before it) stop after it: wait for the job queue to drain
+    wait_settled 120
     for t in "${ours[@]}"; do
         [ "$(n_sessions "$t")" = 0 ] || errs+="a session to $t is still there; "
     done
