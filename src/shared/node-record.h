@@ -2,14 +2,15 @@
 #pragma once
 
 /*
- * open-iscsi node records (iscsiadm(8), "node DB"; format facts in
- * docs/node-records.md): one file per target, portal, TPGT and iface at
+ * open-iscsi node records (iscsiadm(8), "node DB"; idbm.c in open-iscsi is
+ * the reference for the format): one file per target, portal, TPGT and iface at
  * DBROOT/nodes/<target>/<address>,<port>,<tpgt>/<iface>, "key = value"
  * lines (the blank before '=' is required), directories 0700, file 0600.
  *
  * A record holds CHAP secrets. The login unit mounts a private tmpfs over
  * DBROOT/nodes, so the record exists only in memory and only inside that
- * unit's mount namespace.
+ * unit's mount namespace, and the login helper removes it as soon as
+ * iscsiadm has handed it to iscsid.
  */
 
 #include "chap.h"

@@ -751,6 +751,10 @@ scenario_admin() {
     local cli gen k8su k8sp k8sin k8spin confu confp y f alog=$RUNDIR/admin.log
     cli=$(find "$STAGE" -name iscsi-creds -type f -perm -u+x | head -n1)
     [ -n "$cli" ] || die "admin: no iscsi-creds binary in $STAGE"
+    # iscsi-creds runs the admin's program from its installed path: here, the staged one
+    ISCSI_CREDS_ADMIN=$(find "$STAGE" -name iscsi-creds-admin -type f -perm -u+x | head -n1)
+    [ -n "$ISCSI_CREDS_ADMIN" ] || die "admin: no iscsi-creds-admin binary in $STAGE"
+    export ISCSI_CREDS_ADMIN
     CREDSTORE_TARGETS=1
     admin() {  # CMD...: run iscsi-creds as the guest's admin, log to admin.log
         echo "\$ iscsi-creds $*" >>"$alog"

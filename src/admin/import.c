@@ -85,7 +85,7 @@ int import_parse_argv(int argc, char *argv[], const char *verb, int n_args, void
         if (n_args == 2)
                 a->name = argv[optind + 1];
         if (a->name && !alias_is_valid(a->name)) {
-                fprintf(stderr, "Invalid name \"%s\": 1-64 characters of [A-Za-z0-9_-], not starting with '-'.\n",
+                fprintf(stderr, "Invalid name \"%s\": " ALIAS_RULE ".\n",
                         a->name);
                 return usage_error(verb);
         }

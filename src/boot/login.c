@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "by-path-alias.h"
-#include "commands.h"
+#include "boot.h"
 #include "config.h"
 #include "discovery.h"
 #include "iscsi-session.h"

@@ -85,7 +85,7 @@ static int add_check_args(const AddArgs *a) {
                         return usage_error("add");
                 }
         if (!alias_is_valid(a->alias)) {
-                fprintf(stderr, "Invalid alias \"%s\": 1-64 characters of [A-Za-z0-9_-], not starting with '-'.\n",
+                fprintf(stderr, "Invalid alias \"%s\": " ALIAS_RULE ".\n",
                         a->alias);
                 return usage_error("add");
         }

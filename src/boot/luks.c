@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "commands.h"
+#include "boot.h"
 #include "log.h"
 #include "secret.h"
 #include "service-creds.h"

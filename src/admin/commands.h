@@ -1,87 +1,21 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
-#include <errno.h>
-
 /*
- * Subcommands of iscsi-creds(8). Each returns 0 or a negative errno, having
+ * The admin's commands of iscsi-creds(8), in iscsi-creds-admin (which
+ * "iscsi-creds COMMAND" runs). Each returns 0 or a negative errno, having
  * logged what went wrong; main() maps that to an exit status
  * (exit_status_from_errno()).
  */
 
 #include <stddef.h>
 
-/* A verb's own options were wrong (message printed): exit status EXIT_USAGE. */
-#define RET_USAGE (-EDOM)
+#include "cli-util.h"
 
 /* gen-secret: characters of a generated CHAP secret. */
 #define GEN_SECRET_DEFAULT 16
 #define GEN_SECRET_MIN 12
 #define GEN_SECRET_MAX 255
-
-/* Exit statuses of iscsi-creds (documented in iscsi-creds(8)). */
-enum {
-        EXIT_USAGE = 2,                 /* bad command line */
-        EXIT_BAD_CREDENTIAL = 3,        /* a credential is missing or invalid */
-        EXIT_AUTH_FAILED = 4,           /* the target rejected our CHAP secrets */
-        EXIT_UNREACHABLE = 5,           /* the portal could not be reached */
-        EXIT_ISCSI_STACK = 6,           /* iscsid, transport module or node DB problem */
-};
-
-/**
- * exit_status_from_errno() - map a command's result to an exit status
- * Return: 0 for r >= 0, else one of the EXIT_* values or EXIT_FAILURE.
- */
-int exit_status_from_errno(int r);
-
-/**
- * verb_login() - "iscsi-creds login ALIAS" (ExecStart= of the login unit)
- * @alias: target alias
- *
- * Reads iscsi.target.ALIAS and its secrets from $CREDENTIALS_DIRECTORY
- * (what PID 1 decrypted for this service), writes the node record into the
- * node DB (refusing unless DBROOT/nodes is a tmpfs, so no secret reaches
- * persistent storage), checks it through libopeniscsiusr and logs in.
- *
- * Return: 0; errors of load_target(), load_chap_secrets(),
- * node_record_write(), node_db_check_record(), iscsiadm_login();
- * -EMEDIUMTYPE if the node DB is not on a tmpfs.
- */
-int verb_login(const char *alias);
-
-/**
- * verb_logout() - "iscsi-creds logout ALIAS" (ExecStop= of the login unit)
- *
- * Finds the session through libopeniscsiusr and logs it out; no session is
- * success. Needs only the target definition, not the secrets.
- *
- * Return: 0; errors of load_target(), node_db_find_session(),
- * iscsiadm_logout().
- */
-int verb_logout(const char *alias);
-
-/**
- * verb_unlock() - "iscsi-creds unlock ALIAS" (ExecStart= of the unlock unit)
- *
- * Opens the LUKS volume on the target's by-path device as
- * /dev/mapper/iscsi-ALIAS with libcryptsetup, the passphrase being the bytes
- * of the "iscsi.luks.ALIAS" credential PID 1 decrypted for the unit (one
- * trailing newline dropped). Already open is success.
- *
- * Return: 0; -EACCES wrong passphrase (logged with MESSAGE_ID_AUTH_FAILED);
- * -EINVAL "luks = yes" not set or empty passphrase; -ENOENT credential
- * missing; other -errno from libcryptsetup.
- */
-int verb_unlock(const char *alias);
-
-/**
- * verb_lock() - "iscsi-creds lock ALIAS" (ExecStop= of the unlock unit)
- *
- * Closes /dev/mapper/iscsi-ALIAS; not open is success. Needs no credential.
- *
- * Return: 0, or -errno from libcryptsetup.
- */
-int verb_lock(const char *alias);
 
 /**
  * verb_verify() - "iscsi-creds verify [ALIAS...]"
@@ -95,12 +29,6 @@ int verb_lock(const char *alias);
  * Return: 0 if all are valid; the first error otherwise.
  */
 int verb_verify(char **aliases);
-
-/**
- * usage_error() - print "Try 'iscsi-creds VERB --help'" to stderr
- * Return: RET_USAGE.
- */
-int usage_error(const char *verb);
 
 /*
  * The admin's verbs. Each takes its own argv (argv[0] is the verb name),

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/*
+ * The commands iscsi-creds' units run at boot and shutdown: "iscsi-creds
+ * login|logout|unlock|lock ALIAS". They live in the iscsi-creds program
+ * itself, which links only what they need (libsystemd for the journal,
+ * libopeniscsiusr, libcryptsetup), so that it starts on a machine, or in
+ * an initrd, without the admin commands' libraries.
+ */
+
+#include "cli-util.h"
+
+/**
+ * verb_login() - "iscsi-creds login ALIAS" (ExecStart= of the login unit)
+ * @alias: target alias
+ *
+ * Reads iscsi.target.ALIAS and its secrets from $CREDENTIALS_DIRECTORY
+ * (what PID 1 decrypted for this service). For each path (portal, or what
+ * SendTargets discovery announced) it uses the session that is there
+ * (session-owner.h) or writes the node record into the node DB (refusing
+ * unless DBROOT/nodes is a tmpfs, so no secret reaches persistent
+ * storage), checks it through libopeniscsiusr, logs in and removes the
+ * record. With node.session.scan = manual it then attaches the LUN.
+ *
+ * Return: 0; errors of load_target(), load_chap_secrets(),
+ * node_record_write(), node_db_check_record(), iscsiadm_login(),
+ * login_paths(); -EMEDIUMTYPE if the node DB is not on a tmpfs; -ENXIO if
+ * the target has no such LUN; -EIO if no path logged in.
+ */
+int verb_login(const char *alias);
+
+/**
+ * verb_logout() - "iscsi-creds logout ALIAS" (ExecStop= of the login unit)
+ *
+ * Stops using every session the alias used (session-owner.h) and logs out
+ * those iscsi-creds made that no other alias uses; no session is success.
+ * Needs no credential: the session records in /run say what to do.
+ *
+ * Return: 0; -EINVAL for an invalid alias; the first error of
+ * session_owner_lock(), session_owner_leave() or iscsiadm_logout(), all
+ * paths having been tried.
+ */
+int verb_logout(const char *alias);
+
+/**
+ * verb_unlock() - "iscsi-creds unlock ALIAS" (ExecStart= of the unlock unit)
+ *
+ * Opens the LUKS volume on the target's by-path device as
+ * /dev/mapper/iscsi-ALIAS with libcryptsetup, the passphrase being the bytes
+ * of the "iscsi.luks.ALIAS" credential PID 1 decrypted for the unit (one
+ * trailing newline dropped). Already open is success.
+ *
+ * Return: 0; -EACCES wrong passphrase (logged with MESSAGE_ID_AUTH_FAILED);
+ * -EINVAL "luks = yes" not set or empty passphrase; -ENOENT credential
+ * missing; other -errno from libcryptsetup.
+ */
+int verb_unlock(const char *alias);
+
+/**
+ * verb_lock() - "iscsi-creds lock ALIAS" (ExecStop= of the unlock unit)
+ *
+ * Closes /dev/mapper/iscsi-ALIAS; not open is success. Needs no credential.
+ *
+ * Return: 0, or -errno from libcryptsetup.
+ */
+int verb_lock(const char *alias);
