@@ -76,13 +76,16 @@ static int run(const Target *t, const char *action, char *const argv[], usec_t t
         if (timeout > ISCSIADM_TIMEOUT)
                 timeout = ISCSIADM_TIMEOUT;
         r = spawn_run(argv, clean_env, false, 0, timeout, &res);
-        if (r == SPAWN_TIMEOUT) {
+        if (r == SPAWN_TIMEOUT && streq(action, "discovery"))
                 log_internal(LOG_ERR, ETIMEDOUT, MESSAGE_ID_TARGET_UNREACHABLE,
-                             "%s: %s %s %s at %s:%u did not finish within %.1f s; iscsiadm was stopped.", t->alias,
-                             action, t->name ? "to" : "for", t->name ?: "SendTargets discovery", t->portal.address,
-                             t->portal.port, (double) timeout / USEC_PER_SEC);
+                             "%s: SendTargets discovery at %s:%u did not finish within %.1f s; iscsiadm was stopped.",
+                             t->alias, t->portal.address, t->portal.port, (double) timeout / USEC_PER_SEC);
+        else if (r == SPAWN_TIMEOUT)
+                log_internal(LOG_ERR, ETIMEDOUT, MESSAGE_ID_TARGET_UNREACHABLE,
+                             "%s: %s to %s at %s:%u did not finish within %.1f s; iscsiadm was stopped.", t->alias,
+                             action, t->name, t->portal.address, t->portal.port, (double) timeout / USEC_PER_SEC);
+        if (r == SPAWN_TIMEOUT)
                 return ISCSIADM_KILLED;
-        }
         if (r < 0)
                 return log_error_errno(r, "%s: cannot run %s: %m", t->alias, ISCSIADM_PATH);
         *ret_status = res.status;
