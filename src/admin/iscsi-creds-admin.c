@@ -29,26 +29,12 @@ int main(int argc, char *argv[]) {
                 { "status", verb_status },
         };
         const char *verb;
-        int r;
+        int status;
 
-        log_setup("iscsi-creds", LOG_TARGET_AUTO);
-
-        /* execve(2) made us dumpable again: before any secret is read (add, the importers,
-         * verify), no core dump may hold one. */
-        r = secret_protect_process();
-        if (r < 0) {
-                log_error_errno(r, "Failed to turn off core dumps (PR_SET_DUMPABLE, RLIMIT_CORE), refusing to run: %m");
-                return EXIT_FAILURE;
-        }
-
-        r = parse_global_options(argc, argv, help_main);
-        if (r <= 0)
-                return r < 0 ? EXIT_USAGE : EXIT_SUCCESS;
-        if (optind >= argc) {
-                fprintf(stderr, "A command is required.\nTry 'iscsi-creds --help' for more information.\n");
-                return EXIT_USAGE;
-        }
-        verb = argv[optind];
+        /* execve(2) made us dumpable again: cli_start() turns core dumps off before any
+         * secret is read (add, the importers, verify). */
+        if (!cli_start(argc, argv, &verb, &status))
+                return status;
 
         if (streq(verb, "verify"))
                 return exit_status_from_errno(verb_verify(argv + optind + 1));

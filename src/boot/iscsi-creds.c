@@ -72,28 +72,11 @@ int main(int argc, char *argv[]) {
                 { "lock", verb_lock },
         };
         const char *verb;
-        int r = -EINVAL;
+        int r = -EINVAL, status;
 
-        log_setup("iscsi-creds", LOG_TARGET_AUTO);
-
-        /* Before anything else, for every verb: no core dump may hold a secret
-         * (login, unlock, add, the importers hold one; the rest cost nothing to cover).
-         * execve(2) restores the dumpable flag, the core limit of 0 is inherited; the
-         * admin's program sets both again itself. */
-        r = secret_protect_process();
-        if (r < 0) {
-                log_error_errno(r, "Failed to turn off core dumps (PR_SET_DUMPABLE, RLIMIT_CORE), refusing to run: %m");
-                return EXIT_FAILURE;
-        }
-
-        r = parse_global_options(argc, argv, help_main);
-        if (r <= 0)
-                return r < 0 ? EXIT_USAGE : EXIT_SUCCESS;
-        if (optind >= argc) {
-                fprintf(stderr, "A command is required.\nTry 'iscsi-creds --help' for more information.\n");
-                return EXIT_USAGE;
-        }
-        verb = argv[optind];
+        /* The admin's program, run below with execve(2), turns core dumps off again itself. */
+        if (!cli_start(argc, argv, &verb, &status))
+                return status;
         if (!STR_IN_SET(verb, "login", "logout", "unlock", "lock"))
                 return run_admin(argv);
 

@@ -8,6 +8,7 @@
 #include "cli-util.h"
 #include "config.h"
 #include "log.h"
+#include "secret.h"
 
 void help_main(void) {
         printf("Usage: iscsi-creds [OPTIONS] COMMAND [ARGS...]\n"
@@ -110,4 +111,31 @@ int parse_global_options(int argc, char *argv[], void (*help)(void)) {
                         return -EINVAL;
                 }
         return 1;
+}
+
+bool cli_start(int argc, char *argv[], const char **ret_verb, int *ret_exit) {
+        int r;
+
+        log_setup("iscsi-creds", LOG_TARGET_AUTO);
+
+        /* Before anything else, for every command: no core dump may hold a secret (login,
+         * unlock, add, the importers hold one; the rest cost nothing to cover). */
+        r = secret_protect_process();
+        if (r < 0) {
+                log_error_errno(r, "Failed to turn off core dumps (PR_SET_DUMPABLE, RLIMIT_CORE), refusing to run: %m");
+                *ret_exit = EXIT_FAILURE;
+                return false;
+        }
+        r = parse_global_options(argc, argv, help_main);
+        if (r <= 0) {
+                *ret_exit = r < 0 ? EXIT_USAGE : EXIT_SUCCESS;
+                return false;
+        }
+        if (optind >= argc) {
+                fprintf(stderr, "A command is required.\nTry 'iscsi-creds --help' for more information.\n");
+                *ret_exit = EXIT_USAGE;
+                return false;
+        }
+        *ret_verb = argv[optind];
+        return true;
 }

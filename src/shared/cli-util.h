@@ -10,6 +10,7 @@
  */
 
 #include <errno.h>
+#include <stdbool.h>
 
 /* A command's own options were wrong (message printed): exit status EXIT_USAGE. */
 #define RET_USAGE (-EDOM)
@@ -49,3 +50,19 @@ int parse_global_options(int argc, char *argv[], void (*help)(void));
 
 /** help_main() - print "iscsi-creds --help": every command of both programs. */
 void help_main(void);
+
+/**
+ * cli_start() - what both programs do first
+ * @argc, @argv: main()'s
+ * @ret_verb: the command, when true is returned
+ * @ret_exit: the exit status, when false is returned
+ *
+ * Sets up logging, turns core dumps off before anything is read
+ * (secret_protect_process(): execve(2) made the process dumpable again),
+ * parses the global options and finds the command.
+ *
+ * Return: true to go on with *@ret_verb (argv[optind]); false when main()
+ * must return *@ret_exit (help or version printed, bad options, no
+ * command, core dumps could not be turned off).
+ */
+bool cli_start(int argc, char *argv[], const char **ret_verb, int *ret_exit);
