@@ -23,7 +23,10 @@
 #              its session (stop one with the other in use, start it again),
 #              an upper-case IQN, a session made by hand that iscsi-creds
 #              uses but never logs out
-#   all        basic failures advanced discovery multipath admin sharing
+#   distro     the distribution's units: systemctl restart iscsid.service and
+#              open-iscsi.service (started, then restarted) keep the file
+#              system mounted and working; shutdown order with them active
+#   all        basic failures advanced discovery multipath admin sharing distro
 #   demo       the shipped example (examples/iscsi.target.demo and
 #              iscsi.auth.demo.plain) from /etc/credstore(.encrypted);
 #              used by demo.sh
@@ -69,13 +72,13 @@ while [ $# -gt 0 ]; do
         *) scenarios+=("$1"); shift ;;
     esac
 done
-ALL_SCENARIOS="basic failures advanced discovery multipath admin sharing"
+ALL_SCENARIOS="basic failures advanced discovery multipath admin sharing distro"
 [ "${#scenarios[@]}" -gt 0 ] || scenarios=(all)
 expanded=()
 for s in "${scenarios[@]}"; do
     case $s in
         all) read -r -a more <<<"$ALL_SCENARIOS"; expanded+=("${more[@]}") ;;
-        basic|failures|advanced|discovery|multipath|admin|sharing|demo) expanded+=("$s") ;;
+        basic|failures|advanced|discovery|multipath|admin|sharing|distro|demo) expanded+=("$s") ;;
         *) die "unknown scenario '$s' (known: $ALL_SCENARIOS all)" ;;
     esac
 done
@@ -755,6 +758,39 @@ EOF
     expect sharing-lun0 sharing-lun300 upper-case-iqn byhand-mount shared-session lio-lun300 \
            no-failed-units secrets-journal secrets-cmdline secrets-units secrets-nodedb \
            stop-one-alias stop-other-alias stop-keeps-foreign
+}
+
+# The distribution's own units (issue 9): restarting iscsid.service (Debian's
+# postinst does it on every open-iscsi upgrade) and open-iscsi.service (which
+# starts once a session exists, and whose stop unmounts every iSCSI file system
+# and logs out every session with a record) leave our file system mounted and
+# working; the shutdown order stays unmount, our logout, iscsid, network with
+# open-iscsi.service active.
+scenario_distro() {
+    local pw
+    pw=$(rand_str 24)
+    lun 1 "$IQN:d1"; account 1 dora "$pw"
+    target_cred d1 <<EOF
+target = $IQN:d1
+portal = $P4
+lun = 1
+mount = /mnt/d1
+EOF
+    auth_cred d1 <<EOF
+node.session.auth.username = dora
+node.session.auth.password = $pw
+EOF
+    check check_mounted distro-mount d1 /mnt/d1 "${TOKEN[1]}"
+    check check_restart_keeps_mount restart-iscsid iscsid.service d1 /mnt/d1 "$IQN:d1" "$P4"
+    # the first start of open-iscsi.service (its condition holds once a session exists) ...
+    check check_restart_keeps_mount start-open-iscsi open-iscsi.service d1 /mnt/d1 "$IQN:d1" "$P4"
+    # ... and a restart of it while active (its ExecStop= runs umountiscsi.sh and logout-all.sh)
+    check check_restart_keeps_mount restart-open-iscsi open-iscsi.service d1 /mnt/d1 "$IQN:d1" "$P4"
+    check check_failed_units no-failed-units
+    check check_secrets secrets
+    expect distro-mount restart-iscsid start-open-iscsi restart-open-iscsi no-failed-units \
+           secrets-journal secrets-cmdline secrets-units secrets-nodedb
+    mounted d1 /mnt/d1
 }
 
 # The admin's flow (issue 5), run on the host before the boot with the built

@@ -347,6 +347,38 @@ check_stop_all_keeps_foreign() {
     verdict "$name" "$errs" "after stopping iscsi-creds.target: no session to ${ours[*]}; hand-made session $sid0 to $foreign kept ($msg)"
 }
 
+# io_ok MNT: write a fresh file, sync, drop the caches, read it back, and read
+# the device with O_DIRECT (what a mounted, working LUN does); prints what failed
+io_ok() {
+    local mnt=$1 tok f errs=""
+    tok=vmtest-io-$(head -c 8 /dev/urandom | od -An -tx1 | tr -d ' \n')
+    f=$mnt/io-check.txt
+    printf '%s\n' "$tok" >"$f" 2>/dev/null && sync "$f" 2>/dev/null || errs+="write to $f failed; "
+    echo 3 >/proc/sys/vm/drop_caches
+    [ "$(cat "$f" 2>/dev/null)" = "$tok" ] || errs+="$f does not read back; "
+    dd if="$(findmnt -n -o SOURCE "$mnt")" of=/dev/null bs=1M count=4 iflag=direct status=none 2>/dev/null ||
+        errs+="O_DIRECT read of $mnt's device failed; "
+    printf '%s' "$errs"
+}
+
+# check_restart_keeps_mount NAME UNIT ALIAS MNT TARGET PORTAL: "systemctl
+# restart UNIT" (a distribution unit: iscsid.service, open-iscsi.service)
+# leaves MNT mounted and working on the same session, and the login unit active
+check_restart_keeps_mount() {
+    local name=$1 unit=$2 alias=$3 mnt=$4 target=$5 portal=$6 errs="" sid0 sid1 st
+    sid0=$(sid_of "$target" "$portal")
+    systemctl restart "$unit" || errs+="systemctl restart $unit failed; "
+    wait_settled 120
+    st=$(systemctl is-active "$unit")
+    sid1=$(sid_of "$target" "$portal")
+    findmnt -n "$mnt" >/dev/null || errs+="$mnt is not mounted after restarting $unit ($(mount_unit "$mnt"): $(systemctl is-active "$(mount_unit "$mnt")")); "
+    [ -n "$sid1" ] || errs+="no session to $target after restarting $unit; "
+    systemctl is-active -q "$(login_unit "$alias")" || errs+="$(login_unit "$alias") is $(systemctl is-active "$(login_unit "$alias")"); "
+    if findmnt -n "$mnt" >/dev/null; then errs+=$(io_ok "$mnt"); fi
+    verdict "$name" "$errs" "after systemctl restart $unit ($st): $mnt mounted and working, session $sid0 -> ${sid1:-none}"
+    journalctl -b -q -o short-monotonic --no-pager -u "$unit" | tail -n 6 | sed "s/^/    $name: /"
+}
+
 # check_cmd NAME CMD...: CMD exits 0; its output (first lines) is the detail
 check_cmd() {
     local name=$1 out rc; shift
