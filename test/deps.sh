@@ -5,20 +5,22 @@
 # Idempotent: a no-op when everything is there.
 set -eu
 
-packages=(
-        # build
-        meson ninja-build gcc pkg-config libsystemd-dev libopeniscsiusr-dev libcryptsetup-dev check systemd scdoc python3
-        libyaml-dev libjson-c-dev
-        # tests: real components
-        open-iscsi systemd-container tgt libiscsi-bin libiscsi-dev diffutils util-linux
-        # VM tests and demo
+here=$(dirname "$(realpath "$0")")
+
+# Building and the unit, golden and cli suites: the one list in
+# packages-build.txt, which the release build roots (test/release) read too.
+list=$("$here"/packages.sh "$here"/packages-build.txt)
+mapfile -t packages <<<"$list"
+packages+=(
+        # root and nspawn suites: real components
+        systemd-container tgt libiscsi-bin libiscsi-dev
+        # VM tests, demo, release build roots (test/release)
         qemu-system-x86 debootstrap e2fsprogs
 )
 
-"$(dirname "$(realpath "$0")")/install-packages.sh" "${packages[@]}"
+"$here"/install-packages.sh "${packages[@]}"
 
 # Helpers for the suites with needs of their own.
-here=$(dirname "$(realpath "$0")")
 for d in "$here"/root/deps.sh "$here"/vm/deps.sh; do
         [ -x "$d" ] && "$d"
 done
