@@ -4,7 +4,9 @@
 # Golden test for iscsi-creds-generator: run the real binary on the
 # credentials in CASE/ (as $CREDENTIALS_DIRECTORY, with an empty root so the
 # host's credential stores are not read), then compare
-#   - the output tree with CASE.expected/ (symlink targets compared as text),
+#   - the output tree with CASE.expected/ (symlink targets compared as text,
+#     the unit directory compiled in, $ISCSI_CREDS_UNITDIR, as @UNITDIR@:
+#     /lib/systemd/system on Debian 12, /usr/lib/systemd/system from 13 on),
 #   - stderr with CASE.stderr, the exit status with CASE.status,
 # with the case directory's path replaced by @CREDDIR@. Finally
 # "systemd-analyze verify" must accept every generated unit together with
@@ -32,6 +34,11 @@ cp -a "$tmp/out" "$tmp/raw"
 sed -i "s|$case_dir|@CREDDIR@|g" "$tmp/stderr.raw"
 mv "$tmp/stderr.raw" "$tmp/stderr"
 find "$tmp/out" -type f -exec sed -i "s|$case_dir|@CREDDIR@|g" {} +
+unitdir=${ISCSI_CREDS_UNITDIR:?set by meson: the unitdir the generator was built with}
+while IFS= read -r -d '' link; do
+        target=$(readlink "$link")
+        case $target in "$unitdir"/*) ln -sfn "@UNITDIR@${target#"$unitdir"}" "$link" ;; esac
+done < <(find "$tmp/out" -type l -print0)
 
 if [ "${GOLDEN_UPDATE:-0}" = 1 ]; then
         rm -rf "$golden/$name.expected"
