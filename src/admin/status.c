@@ -289,7 +289,15 @@ static void print_text(const TargetStatus *s) {
         for (size_t i = 0; i < s->n_devices; i++)
                 printf("    %s %s -> %s\n", i == 0 ? "device: " : "         ", s->devices[i].link,
                        s->devices[i].node ?: "(absent)");
-        if (t->mount)
+        if (t->mount && s->mounted <= 0 && streq(s->active_state, "active")) {
+                _cleanup_free_ char *unit = NULL;
+
+                /* Logged in, yet not mounted: unmounted behind systemd's back (Debian's
+                 * umountiscsi.sh when open-iscsi.service stops) or by hand. */
+                (void) unit_name_from_path(t->mount, ".mount", &unit);
+                printf("    mount:   %s (not mounted, although logged in: systemctl start %s)\n", t->mount,
+                       unit ?: "remote-fs.target");
+        } else if (t->mount)
                 printf("    mount:   %s (%s)\n", t->mount, s->mounted > 0 ? "mounted" : "not mounted");
         else
                 printf("    mount:   none (attach only)\n");

@@ -785,7 +785,7 @@ EOF
     # the first start of open-iscsi.service (its condition holds once a session exists) ...
     check check_restart_keeps_mount start-open-iscsi open-iscsi.service d1 /mnt/d1 "$IQN:d1" "$P4"
     # ... and a restart of it while active (its ExecStop= runs umountiscsi.sh and logout-all.sh)
-    check check_restart_keeps_mount restart-open-iscsi open-iscsi.service d1 /mnt/d1 "$IQN:d1" "$P4"
+    check check_restart_open_iscsi restart-open-iscsi d1 /mnt/d1 "$IQN:d1" "$P4"
     check check_failed_units no-failed-units
     check check_secrets secrets
     expect distro-mount restart-iscsid start-open-iscsi restart-open-iscsi no-failed-units \

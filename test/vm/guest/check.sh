@@ -379,6 +379,35 @@ check_restart_keeps_mount() {
     journalctl -b -q -o short-monotonic --no-pager -u "$unit" | tail -n 6 | sed "s/^/    $name: /"
 }
 
+# check_restart_open_iscsi NAME ALIAS MNT TARGET PORTAL: "systemctl restart
+# open-iscsi.service" while it is active runs Debian's umountiscsi.sh, which
+# unmounts every iSCSI-backed file system, ours too (documented in the
+# README); logout-all.sh logs out only sessions with a node record, so our
+# session must stay (same SID) and the login unit active; "iscsi-creds status"
+# must say the LUN is not mounted; "systemctl start remote-fs.target" must
+# mount it again, working.
+check_restart_open_iscsi() {
+    local name=$1 alias=$2 mnt=$3 target=$4 portal=$5 errs="" sid0 sid1 was st
+    sid0=$(sid_of "$target" "$portal")
+    systemctl restart open-iscsi.service || errs+="systemctl restart open-iscsi.service failed; "
+    wait_settled 120
+    sid1=$(sid_of "$target" "$portal")
+    [ -n "$sid1" ] && [ "$sid1" = "$sid0" ] || errs+="session to $target was $sid0, now '${sid1:-none}'; "
+    systemctl is-active -q "$(login_unit "$alias")" || errs+="$(login_unit "$alias") is $(systemctl is-active "$(login_unit "$alias")"); "
+    if findmnt -n "$mnt" >/dev/null; then
+        was="stayed mounted"
+    else
+        was="was unmounted by umountiscsi.sh"
+        st=$(iscsi-creds status --json "$alias" 2>/dev/null | jq -r '.targets[0].mounted')
+        [ "$st" = false ] || errs+="iscsi-creds status says mounted=$st for the unmounted $mnt; "
+        systemctl start remote-fs.target || errs+="systemctl start remote-fs.target failed; "
+        findmnt -n "$mnt" >/dev/null || errs+="$mnt not mounted again by systemctl start remote-fs.target; "
+    fi
+    if findmnt -n "$mnt" >/dev/null; then errs+=$(io_ok "$mnt"); fi
+    verdict "$name" "$errs" "restart of the active open-iscsi.service: $mnt $was; session $sid0 kept; mounted and working after systemctl start remote-fs.target"
+    journalctl -b -q -o short-monotonic --no-pager -u open-iscsi.service | tail -n 6 | sed "s/^/    $name: /"
+}
+
 # check_cmd NAME CMD...: CMD exits 0; its output (first lines) is the detail
 check_cmd() {
     local name=$1 out rc; shift
