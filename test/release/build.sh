@@ -119,10 +119,21 @@ mounts_under() {
 }
 has_mounts() { [ -n "$(mounts_under "$1")" ]; }
 
+# fail_testlog NAME: a testlog.json with one failed entry, so that run-all.sh
+# counts a run that never got to its tests.
+fail_testlog() {
+        [ -n "$testlog" ] || return 0
+        mkdir -p "$(dirname "$testlog")"
+        printf '{"name": "iscsi-creds:release / %s: %s failed, no test ran", "result": "FAIL"}\n' "$release" "$1" >"$testlog"
+}
+
 tmp=""
 cleanup() {
         local rc=$?
         umount_all
+        if [ "$rc" != 0 ] && [ -n "$testlog" ] && [ ! -e "$testlog" ]; then
+                fail_testlog "the build root, the build or meson test"
+        fi
         if [ -n "$tmp" ]; then
                 # a failed debootstrap may leave its /proc and /sys mounted
                 mounts_under "$tmp" | tac | while read -r m; do umount -l "$m" || true; done
@@ -135,6 +146,7 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+[ -z "$testlog" ] || rm -f "$testlog"
 
 # ---- the build root -------------------------------------------------------
 
@@ -218,26 +230,17 @@ check_nodedbroot() {
         [ "$chosen" = "$compiled" ] || die "meson chose node DB root $chosen, $release's iscsiadm uses $compiled"
 }
 
-# fail_testlog NAME: a testlog.json with one failed entry, for run-all.sh.
-fail_testlog() {
-        [ -n "$testlog" ] || return 0
-        mkdir -p "$(dirname "$testlog")"
-        printf '{"name": "release-%s-%s", "result": "FAIL", "suite": ["release"]}\n' "$release" "$1" >"$testlog"
-}
-
 # build: meson setup + ninja in the root; prints the node DB root.
 build() {
         local t0=$SECONDS out warnings
         log "meson setup + ninja in the root"
         if ! out=$(in_root meson setup --prefix=/usr "$in_build" "$in_src" 2>&1); then
                 printf '%s\n' "$out" >&2
-                fail_testlog build
                 die "meson setup failed in the $release root"
         fi
         printf '%s\n' "$out" >"$root/iscsi-creds/setup.log"
         if ! in_root ninja -C "$in_build" >"$root/iscsi-creds/ninja.log" 2>&1; then
                 cat "$root/iscsi-creds/ninja.log" >&2
-                fail_testlog build
                 die "ninja failed in the $release root"
         fi
         warnings=$(grep -c 'warning:' "$root/iscsi-creds/ninja.log" || true)
@@ -273,7 +276,6 @@ run_tests() {
         in_root meson test -C "$in_build" --no-rebuild --print-errorlogs "${args[@]}" || rc=1
         local json=$root$in_build/meson-logs/testlog.json
         if [ ! -s "$json" ]; then
-                fail_testlog tests
                 die "meson test wrote no testlog.json"
         fi
         if [ -n "$testlog" ]; then
@@ -303,27 +305,33 @@ PY
 
 # ---- main -----------------------------------------------------------------
 
-t_start=$SECONDS
-make_root
-log "root ready after $(( SECONDS - t_start )) s"
-copy_source
-# What the build and the tests need of a running system, for this run only;
-# /run and /tmp fresh so nothing leaks into the cached root or between runs.
-mount_in /proc -t proc proc
-mount_in /sys --bind /sys
-mount_in /dev --bind /dev
-mount_in /dev/pts --bind /dev/pts
-mount_in /run -t tmpfs -o mode=0755 tmpfs
-mount_in /tmp -t tmpfs -o mode=1777 tmpfs
+# A function, so bash has read all of it before it runs: editing this file
+# during a run (or a git checkout) cannot change what the run does next.
+main() {
+        local t_start=$SECONDS status=0
+        make_root
+        log "root ready after $(( SECONDS - t_start )) s"
+        copy_source
+        # What the build and the tests need of a running system, for this run only;
+        # /run and /tmp fresh so nothing leaks into the cached root or between runs.
+        mount_in /proc -t proc proc
+        mount_in /sys --bind /sys
+        mount_in /dev --bind /dev
+        mount_in /dev/pts --bind /dev/pts
+        mount_in /run -t tmpfs -o mode=0755 tmpfs
+        mount_in /tmp -t tmpfs -o mode=1777 tmpfs
 
-build
-[ -z "$stage" ] || install_stage
-status=0
-if [ -n "$suites" ]; then
-        run_tests || status=1
-else
-        echo "0 passed, 0 failed, 0 skipped"
-fi
-[ "$keep" = 0 ] || log "kept the source and build tree in $root/iscsi-creds"
-log "done in $(( SECONDS - t_start )) s"
-exit $status
+        build
+        [ -z "$stage" ] || install_stage
+        if [ -n "$suites" ]; then
+                run_tests || status=1
+        else
+                echo "0 passed, 0 failed, 0 skipped"
+        fi
+        [ "$keep" = 0 ] || log "kept the source and build tree in $root/iscsi-creds"
+        log "done in $(( SECONDS - t_start )) s"
+        return $status
+}
+
+main
+exit $?
