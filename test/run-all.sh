@@ -4,9 +4,13 @@
 # The test command of README.md (and of .ci/run): installs the build and
 # test dependencies (Debian 12, as root), builds, runs every suite, then
 # rebuilds with AddressSanitizer/UBSan and runs the unit and golden suites
-# again. Ends with one line "N passed, N failed[, N skipped]".
+# again, then builds and runs the unit, golden and cli suites in a build root
+# of each other Debian release (test/release/build.sh). Ends with one line
+# "N passed, N failed[, N skipped]" over all of them.
 #
 # ISCSI_CREDS_SUITES overrides the suites of the main build (space-separated).
+# ISCSI_CREDS_RELEASES lists the releases whose build roots are tested
+# (space-separated; default "trixie"; empty: none).
 set -eu
 
 src=$(dirname "$(realpath "$0")")/..
@@ -19,7 +23,7 @@ suite_args=()
 for s in $suites; do suite_args+=(--suite "$s"); done
 
 status=0
-rm -rf build-ci build-ci-asan
+rm -rf build-ci build-ci-asan build-ci-release
 meson setup build-ci >/dev/null
 ninja -C build-ci
 meson test -C build-ci --print-errorlogs "${suite_args[@]}" || status=1
@@ -29,8 +33,15 @@ ninja -C build-ci-asan
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
         meson test -C build-ci-asan --print-errorlogs --suite unit --suite golden --suite cli || status=1
 
-# One closing line over both runs, from meson's machine-readable logs.
-python3 - build-ci/meson-logs/testlog.json build-ci-asan/meson-logs/testlog.json <<'PY'
+# Other Debian releases: the same sources built against their libraries and
+# tools in a cached debootstrap root; their testlog.json files count below.
+for rel in ${ISCSI_CREDS_RELEASES-trixie}; do
+        ./test/release/build.sh --release "$rel" --suites "unit golden cli" \
+                --testlog "build-ci-release/$rel-testlog.json" || status=1
+done
+
+# One closing line over all runs, from meson's machine-readable logs.
+python3 - build-ci/meson-logs/testlog.json build-ci-asan/meson-logs/testlog.json build-ci-release/*-testlog.json <<'PY'
 import json, sys
 counts = {"OK": 0, "FAIL": 0, "SKIP": 0}
 for path in sys.argv[1:]:
