@@ -803,10 +803,14 @@ scenario_admin() {
     local cli gen k8su k8sp k8sin k8spin confu confp y f alog=$RUNDIR/admin.log
     cli=$(find "$STAGE" -name iscsi-creds -type f -perm -u+x | head -n1)
     [ -n "$cli" ] || die "admin: no iscsi-creds binary in $STAGE"
-    # iscsi-creds runs the admin's program from its installed path: here, the staged one
-    ISCSI_CREDS_ADMIN=$(find "$STAGE" -name iscsi-creds-admin -type f -perm -u+x | head -n1)
-    [ -n "$ISCSI_CREDS_ADMIN" ] || die "admin: no iscsi-creds-admin binary in $STAGE"
-    export ISCSI_CREDS_ADMIN
+    if [ "$VM_RELEASE" != "$HOST_RELEASE" ]; then
+        cli=${cli#"$STAGE"}     # as_guest runs it in the guest's root
+    else
+        # iscsi-creds runs the admin's program from its installed path: here, the staged one
+        ISCSI_CREDS_ADMIN=$(find "$STAGE" -name iscsi-creds-admin -type f -perm -u+x | head -n1)
+        [ -n "$ISCSI_CREDS_ADMIN" ] || die "admin: no iscsi-creds-admin binary in $STAGE"
+        export ISCSI_CREDS_ADMIN
+    fi
     CREDSTORE_TARGETS=1
     admin() {  # CMD...: run iscsi-creds as the guest's admin, log to admin.log
         echo "\$ iscsi-creds $*" >>"$alog"
@@ -978,6 +982,18 @@ make_key() {
 # namespace), SYSTEMD_CREDENTIAL_SECRET = the guest's host key,
 # ISCSI_CREDS_ROOT = the guest's root.  stdin passes through.
 as_guest() {
+    if [ "$VM_RELEASE" != "$HOST_RELEASE" ]; then
+        # Built for the guest's release, it runs in the guest's root: this run's
+        # files at the same path inside, /proc mounted, the guest's machine-id.
+        # shellcheck disable=SC2016  # expanded by the inner shell
+        unshare -m --propagation private bash -euc '
+            d=$1 r=$2; shift 2
+            mkdir -p "$r$d"
+            mount --bind "$d" "$r$d"
+            mount -t proc proc "$r/proc"
+            exec chroot "$r" env SYSTEMD_CREDENTIAL_SECRET="$d/credential.secret" "$@"' _ "$RUNDIR" "$ROOT" "$@"
+        return
+    fi
     # shellcheck disable=SC2016  # expanded by the inner shell
     unshare -m --propagation private bash -euc '
         d=$1 r=$2; shift 2

@@ -398,7 +398,8 @@ check_restart_open_iscsi() {
         was="stayed mounted"
     else
         was="was unmounted by umountiscsi.sh"
-        st=$(iscsi-creds status --json "$alias" 2>/dev/null | jq -r '.targets[0].mounted')
+        # (this service has credentials of its own: status looks at the system's)
+        st=$(env -u CREDENTIALS_DIRECTORY iscsi-creds status --json "$alias" 2>/dev/null | jq -r '.targets[0].mounted')
         [ "$st" = false ] || errs+="iscsi-creds status says mounted=$st for the unmounted $mnt; "
         systemctl start remote-fs.target || errs+="systemctl start remote-fs.target failed; "
         findmnt -n "$mnt" >/dev/null || errs+="$mnt not mounted again by systemctl start remote-fs.target; "
