@@ -28,7 +28,7 @@ set -eu
 
 here=$(dirname "$(realpath "$0")")
 # shellcheck source=../vm/lib.sh
-. "$here/../vm/lib.sh"   # debian_mirror, rand_str
+. "$here/../vm/lib.sh"   # debian_mirror: the mirror apt uses, never a hard-coded host
 src=$(realpath "$here/../..")
 
 log() { printf '[release %s %s] %s\n' "${release:-?}" "$(date +%H:%M:%S)" "$*" >&2; }
@@ -52,7 +52,7 @@ while [ $# -gt 0 ]; do
         --stage=*) stage=${1#*=}; shift ;;
         --testlog=*) testlog=${1#*=}; shift ;;
         --keep) keep=1; shift ;;
-        -h|--help) sed -n '4,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '4,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) die "unknown argument: $1 (see --help)" ;;
         esac
 done
@@ -61,7 +61,6 @@ case $release in *[!a-z0-9-]*) die "bad release name: $release" ;; esac
 [ "$(id -u)" = 0 ] || die "build.sh must run as root (debootstrap, chroot, mounts)"
 command -v debootstrap >/dev/null || die "debootstrap missing (run test/deps.sh)"
 command -v unshare >/dev/null || die "unshare missing (util-linux)"
-# Relative paths are the caller's, before anything changes directory.
 
 # Everything below runs in a private mount namespace: the /proc, /sys, /dev
 # mounts of the chroot are invisible to other processes (a "rm -rf" of an old
@@ -71,6 +70,7 @@ if [ "${ISCSI_CREDS_RELEASE_NS:-}" != "$$" ]; then
         export ISCSI_CREDS_RELEASE_NS=$$
         exec unshare --mount --propagation private -- "$0" "${orig_args[@]}"
 fi
+# Relative paths are the caller's, before anything changes directory.
 [ -z "$stage" ] || stage=$(realpath -m "$stage")
 [ -z "$testlog" ] || testlog=$(realpath -m "$testlog")
 
@@ -167,10 +167,13 @@ make_root() {
         if ! debootstrap --variant=minbase --cache-dir="$work/debs/$release" \
                         --include="$(printf '%s\n' "$packages" | paste -sd,)" \
                         "$release" "$r" "$mirror" >"$tmp/debootstrap.log" 2>&1; then
+                # its own log inside the root says which maintainer script failed
+                cat "$tmp/debootstrap.log" "$r/debootstrap/debootstrap.log" >"$work/$release-failed.log" 2>/dev/null || true
                 tail -n 30 "$tmp/debootstrap.log" >&2
                 # debootstrap names a package the release lacks here:
-                grep -h 'Couldn.t find these debs\|E: ' "$tmp/debootstrap.log" >&2 || true
-                die "debootstrap failed (a package name of test/packages-build.txt that $release lacks? annotate it there)"
+                grep -h "Couldn't find these debs" "$tmp/debootstrap.log" >&2 || true
+                die "debootstrap failed, log in $work/$release-failed.log (a package name of" \
+                        "test/packages-build.txt that $release lacks? annotate it there)"
         fi
         # debootstrap leaves its own mounts (proc, sys) behind on some failures
         has_mounts "$r" && die "debootstrap left mounts under $r"
@@ -183,8 +186,8 @@ make_root() {
         # Keep the newest other root of this release (switching branches back
         # and forth), drop the rest; never one with something mounted in it.
         local old
-        # shellcheck disable=SC2012  # names are ours: <release>-<hex>
-        ls -dt "$work/$release"-* 2>/dev/null | tail -n +2 | while read -r old; do
+        # shellcheck disable=SC2012  # names are ours: <release>-<16 hex digits>
+        ls -dt "$work/$release"-???????????????? 2>/dev/null | tail -n +2 | while read -r old; do
                 has_mounts "$old" && continue
                 rm -rf "$old"
         done
