@@ -12,7 +12,8 @@
 #             "unit golden cli" (root, nspawn and vm need more than a chroot)
 # --stage     also "DESTDIR=DIR meson install" (prefix /usr): DIR on this
 #             machine then holds the tree built against NAME's libraries.
-#             DIR must be missing, empty or a stage this script made.
+#             DIR must be missing or empty (nothing of the caller's is
+#             overwritten or removed).
 # --testlog   copy meson's testlog.json out of the root to FILE (run-all.sh
 #             sums it); on a failed build FILE holds one failed "test"
 # --keep      leave the source copy and build tree in the root afterwards
@@ -73,6 +74,9 @@ fi
 # Relative paths are the caller's, before anything changes directory.
 [ -z "$stage" ] || stage=$(realpath -m "$stage")
 [ -z "$testlog" ] || testlog=$(realpath -m "$testlog")
+if [ -n "$stage" ] && [ -e "$stage" ] && [ -n "$(ls -A "$stage")" ]; then
+        die "--stage $stage is not empty: remove it first"
+fi
 
 work=${ISCSI_CREDS_BUILD_WORK:-/var/tmp/iscsi-creds-build}
 mkdir -p "$work"
@@ -256,18 +260,13 @@ build() {
 
 # install_stage: DESTDIR install in the root, then copied out to $stage.
 install_stage() {
-        if [ -e "$stage" ] && [ -n "$(ls -A "$stage")" ] && [ ! -e "$stage/.iscsi-creds-stage" ]; then
-                die "--stage $stage is not empty and not a stage of this script: refusing to replace it"
-        fi
         log "installing into $stage"
         rm -rf "$root$in_stage"
         in_root env DESTDIR="$in_stage" meson install -C "$in_build" --no-rebuild --quiet >&2 ||
                 die "meson install failed in the $release root"
-        rm -rf "$stage"
         mkdir -p "$stage"
         cp -a "$root$in_stage"/. "$stage"/
-        printf 'release=%s\nsource=%s\n' "$release" "$src" >"$stage/.iscsi-creds-stage"
-        echo "staged in $stage: $(find "$stage" -type f ! -name .iscsi-creds-stage | wc -l) files"
+        echo "staged in $stage: $(find "$stage" -type f | wc -l) files"
 }
 
 # run_tests: one meson test over the requested suites; prints the counts per
