@@ -15,7 +15,8 @@
 #             DIR must be missing or empty (nothing of the caller's is
 #             overwritten or removed).
 # --testlog   copy meson's testlog.json out of the root to FILE (run-all.sh
-#             sums it); on a failed build FILE holds one failed "test"
+#             sums it); a run that fails before its tests leaves one failed
+#             entry there, so it is counted
 # --keep      leave the source copy and build tree in the root afterwards
 #
 # The build root is debootstrap --variant=minbase plus test/packages-build.txt
@@ -53,7 +54,7 @@ while [ $# -gt 0 ]; do
         --stage=*) stage=${1#*=}; shift ;;
         --testlog=*) testlog=${1#*=}; shift ;;
         --keep) keep=1; shift ;;
-        -h|--help) sed -n '4,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) awk 'NR >= 4 && !/^#/ { exit } NR >= 4 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
         *) die "unknown argument: $1 (see --help)" ;;
         esac
 done
