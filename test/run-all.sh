@@ -8,7 +8,9 @@
 # of each other Debian release (test/release/build.sh). Ends with one line
 # "N passed, N failed[, N skipped]" over all of them.
 #
-# ISCSI_CREDS_SUITES overrides the suites of the main build (space-separated).
+# ISCSI_CREDS_SUITES overrides the suites of the main build (space-separated;
+# default: unit golden root cli nspawn vm, plus vm-RELEASE for each release
+# below: the VM scenarios on that release's guests).
 # ISCSI_CREDS_RELEASES lists the releases whose build roots are tested
 # (space-separated; default "trixie"; empty: none).
 set -eu
@@ -18,7 +20,10 @@ cd "$src"
 
 ./test/deps.sh
 
-suites=${ISCSI_CREDS_SUITES:-unit golden root cli nspawn vm}
+releases=${ISCSI_CREDS_RELEASES-trixie}
+default_suites="unit golden root cli nspawn vm"
+for rel in $releases; do default_suites+=" vm-$rel"; done
+suites=${ISCSI_CREDS_SUITES:-$default_suites}
 suite_args=()
 for s in $suites; do suite_args+=(--suite "$s"); done
 
@@ -35,7 +40,7 @@ ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 
 # Other Debian releases: the same sources built against their libraries and
 # tools in a cached debootstrap root; their testlog.json files count below.
-for rel in ${ISCSI_CREDS_RELEASES-trixie}; do
+for rel in $releases; do
         ./test/release/build.sh --release "$rel" --suites "unit golden cli" \
                 --testlog "build-ci-release/$rel-testlog.json" || status=1
 done
