@@ -106,7 +106,11 @@ lio_lun() {
 # gone when this returns. iscsid keeps the session.
 byhand() {
     local iqn portal user pw db rec
-    db=/etc/iscsi; [ -d /var/lib/iscsi/ifaces ] && db=/var/lib/iscsi
+    # open-iscsi's node DB root is compiled in: /etc/iscsi up to 2.1.8, /var/lib/iscsi from 2.1.9
+    db=/etc/iscsi
+    if [ "$(printf '%s\n' 2.1.9 "$(iscsiadm --version | awk '{ print $NF }')" | sort -V | head -n1)" = 2.1.9 ]; then
+        db=/var/lib/iscsi
+    fi
     while read -r kind iqn portal user pw; do
         [ "$kind" = byhand ] || continue
         printf '%s\n' "$pw" | unshare -m --propagation private bash -c '
