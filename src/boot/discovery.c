@@ -8,6 +8,7 @@
 
 #include "config.h"
 #include "discovery.h"
+#include "iscsi-name.h"
 #include "iscsiadm.h"
 #include "log.h"
 #include "node-record.h"
@@ -119,10 +120,18 @@ int login_paths(const Target *t, const ChapSecrets *secrets, usec_t deadline, No
         if (r < 0)
                 return log_error_errno(r, "%s: cannot list what discovery found: %m", t->credential);
         for (size_t i = 0; i < n; i++) {
+                const char *reason;
                 bool seen = false;
 
                 if (t->name && !streq(refs[i].name, t->name))
                         continue;
+                /* The name comes from the target: it becomes part of paths and udev rules,
+                 * so it must be an iSCSI name like any configured one (RFC 7143 §4.2.7). */
+                if (iscsi_name_check(refs[i].name, &reason) < 0) {
+                        log_warning("%s: ignoring a discovered target whose name is not a valid iSCSI name (%s).",
+                                    t->credential, reason);
+                        continue;
+                }
                 /* One record per iface may exist for a path: the path counts once. */
                 for (size_t j = 0; j < k && !seen; j++)
                         seen = streq(refs[j].name, refs[i].name) && refs[j].tpgt == refs[i].tpgt &&
