@@ -74,9 +74,10 @@ check_two_targets() {
 check_login_failed() {
     local name=$1 alias=$2 mnt=$3 re=$4 errs="" login st t0 t1 msg
     login=$(login_unit "$alias")
-    # a login may still be retrying when the boot is done: wait (bounded)
+    # a login may still be retrying when the boot is done, and a failed one runs
+    # its ExecStopPost= (the logout): wait for a settled state (bounded)
     for _ in $(seq "${VMTEST_SETTLE:-240}"); do
-        [ "$(systemctl is-active "$login")" = activating ] || break
+        case $(systemctl is-active "$login") in activating|deactivating|reloading) ;; *) break ;; esac
         sleep 1
     done
     st=$(systemctl is-active "$login")
