@@ -31,7 +31,7 @@
 int verb_login(const char *alias);
 
 /**
- * verb_logout() - "iscsi-creds logout ALIAS" (ExecStop= of the login unit)
+ * verb_logout() - "iscsi-creds logout ALIAS" (ExecStopPost= of the login unit)
  *
  * Stops using every session the alias used (session-owner.h) and logs out
  * those iscsi-creds made that no other alias uses; no session is success.

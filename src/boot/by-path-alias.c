@@ -18,7 +18,7 @@
 #include "unit-name.h"
 
 #define RULE_PREFIX "61-iscsi-creds-"
-#define UDEVADM_TIMEOUT (30 * USEC_PER_SEC)
+#define UDEVADM_TIMEOUT (10 * USEC_PER_SEC)
 
 /* udev's name of the LUN under peripheral device addressing: the flat name
  * with the kernel LUN N instead of 0x4000 | N (systemd's path_id,

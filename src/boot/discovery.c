@@ -92,8 +92,14 @@ static int discover_all(const Target *t, const ChapSecrets *secrets, usec_t dead
                 if (r < 0)
                         return log_error_errno(r, "%s: failed to write the discovery record under %s/send_targets: %m",
                                                t->credential, NODE_DB_ROOT);
-                /* An even share of what is left for each portal not yet tried. */
-                r = discover_portal(&d, mutual, deadline > now ? (deadline - now) / (t->n_portals - i) : 0);
+                /* An even share of what is left for each portal not yet tried; none started
+                 * that could only be stopped half-way. */
+                usec_t share = deadline > now ? (deadline - now) / (t->n_portals - i) : 0;
+                if (share < DISCOVERY_MIN_TRY)
+                        r = log_error_errno(ETIME, "%s: no time left for SendTargets discovery at %s:%u.",
+                                            t->credential, d.portal.address, d.portal.port);
+                else
+                        r = discover_portal(&d, mutual, share);
                 remove_discovery_record(&d.portal);
                 if (r < 0) {
                         if (first_error == 0)
@@ -127,6 +133,12 @@ int login_paths(const Target *t, const ChapSecrets *secrets, usec_t deadline, No
                         continue;
                 /* The name comes from the target: it becomes part of paths and udev rules,
                  * so it must be an iSCSI name like any configured one (RFC 7143 §4.2.7). */
+                if (refs[i].tpgt > TPGT_MAX) {
+                        log_warning("%s: ignoring %s at %s:%u: TPGT %u is not a 16-bit value (RFC 7143 §13.9).",
+                                    t->credential, refs[i].name, refs[i].portal.address, refs[i].portal.port,
+                                    refs[i].tpgt);
+                        continue;
+                }
                 if (iscsi_name_check(refs[i].name, &reason) < 0) {
                         log_warning("%s: ignoring a discovered target whose name is not a valid iSCSI name (%s).",
                                     t->credential, reason);

@@ -18,11 +18,12 @@
  * sendtargets": SendTargets discovery (RFC 7143 §13.3) at each portal
  * through a discovery record in the private node DB, the time left split
  * evenly over the portals not yet tried, so a dead first portal cannot use
- * up the time of the others; a portal whose iscsiadm answered with a
- * transient error (connection closed, PDU timeout) is tried again within
- * its share, one that we had to kill or that rejected the secret is not.
- * The announced records, filtered by "target =" when set, are the paths.
- * The discovery records are removed again (they hold secrets).
+ * up the time of the others (a share under a few seconds is not started); a
+ * portal whose iscsiadm failed otherwise than by a wrong secret (connection
+ * closed or refused, PDU timeout, other failures) is tried again within its
+ * share, one that we had to stop is not. The announced records, filtered by
+ * "target =" when set, with a valid iSCSI name and a 16-bit TPGT, are the
+ * paths. The discovery records are removed again (they hold secrets).
  *
  * Return: 0; -ENOENT if discovery announced no matching target; the first
  * discovery error if no portal answered; -ENOMEM.

@@ -157,7 +157,7 @@ int iscsiadm_logout(const Target *t, uint32_t sid) {
         char *argv[] = { (char *) ISCSIADM_PATH, (char *) "-m", (char *) "session", (char *) "-r", sid_str,
                          (char *) "--logout", NULL };
 
-        r = run(t, "logout", argv, ISCSIADM_TIMEOUT, &status);
+        r = run(t, "logout", argv, ISCSIADM_LOGOUT_TIMEOUT, &status);
         if (r < 0)
                 return r;
         if (status == 0 || status == 21) {

@@ -16,6 +16,9 @@
  * login_timeout each (node-record.h) plus slack; below the login unit's
  * TimeoutStartSec=. Callers with a deadline pass less. */
 #define ISCSIADM_TIMEOUT (100 * USEC_PER_SEC)
+/* A logout: the logout unit's TimeoutStopSec=60s holds it and the wait for
+ * the path's lock. */
+#define ISCSIADM_LOGOUT_TIMEOUT (30 * USEC_PER_SEC)
 
 /* Returned when iscsiadm ran past its time and we killed it: distinct from
  * -ETIMEDOUT, iscsiadm's own "connection timed out", because trying again
@@ -88,7 +91,9 @@ int iscsiadm_discover(const Target *t, bool mutual, usec_t timeout);
  * @t: target, for messages
  * @sid: session id (iscsi_session_find())
  *
+ * Bounded by ISCSIADM_LOGOUT_TIMEOUT.
+ *
  * Return: 0 on success or if the session is already gone (21); -EIO or
- * another mapped error as for iscsiadm_login().
+ * another mapped error as for iscsiadm_login(); ISCSIADM_KILLED.
  */
 int iscsiadm_logout(const Target *t, uint32_t sid);

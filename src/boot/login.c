@@ -35,6 +35,12 @@
  * clean up; SendTargets discovery gets at most DISCOVERY_BUDGET of it. */
 #define LOGIN_BUDGET (105 * USEC_PER_SEC)
 #define DISCOVERY_BUDGET (50 * USEC_PER_SEC)
+/* An iscsiadm login started with less time than this would be stopped
+ * half-way (and a kill can leave open-iscsi's DB lock behind): not started. */
+#define LOGIN_MIN_TIME (5 * USEC_PER_SEC)
+/* A logout runs within the unit's TimeoutStopSec=60s: waiting for another
+ * alias's login on the same path, then iscsiadm, each bounded. */
+#define LOGOUT_LOCK_TIMEOUT (25 * USEC_PER_SEC)
 
 typedef struct Login {
         Target *t;
@@ -257,7 +263,9 @@ static size_t note_new_sessions(Login *l, SessionOwner **owners, const char *nam
                 l->sid[j] = s.sid;
                 n_new++;
                 if (raced) {
-                        (void) session_owner_join(owners[j], p->alias, &l->sid[j]);
+                        /* Someone else made it meanwhile: used, not ours. */
+                        if (session_owner_join(owners[j], p->alias, &l->sid[j]) <= SESSION_ABSENT)
+                                l->up[j] = false;
                         continue;
                 }
                 if (session_owner_created(owners[j], p->alias, s.sid) < 0)
@@ -301,6 +309,16 @@ static int login_needed(Login *l, SessionOwner **owners, usec_t deadline) {
                         }
                 if (seen)
                         continue;       /* logged in with an earlier path of the same name */
+                if (left < LOGIN_MIN_TIME) {
+                        r = log_error_errno(ETIME, "%s: no time left to log in to %s (the unit's TimeoutStartSec= "
+                                            "is nearly used up).", p->credential, p->name);
+                        for (size_t j = i; j < l->n; j++)
+                                if (l->prepared[j] && streq(l->refs[j].name, p->name))
+                                        remove_record(&l->paths[j]);
+                        if (first_error == 0)
+                                first_error = r;
+                        continue;
+                }
 
                 /* Several paths: one iscsiadm per target name logs them in at once (a dead
                  * portal costs its timeout once), then the sessions tell which answered. */
@@ -345,7 +363,13 @@ static int attach_lun(const Target *path, uint32_t sid) {
                         log_warning_errno(k, "%s: cannot add the udev rule that names LUN %llu's disk as the units "
                                           "expect: %m", path->credential, (unsigned long long) path->lun);
                 kernel_lun = path->lun;
+                bool existed = scsi_lun_exists(s.host, kernel_lun);
                 r = scsi_scan_lun(s.host, kernel_lun);
+                /* Attached before the rule existed (a shared or foreign session that scanned
+                 * it): no "add" event will come, so ask udev to look at it again. */
+                if (r > 0 && existed && k >= 0 && (k = scsi_lun_retrigger(s.host, kernel_lun)) < 0)
+                        log_warning_errno(k, "%s: cannot have udev name the disk of LUN %llu again: %m",
+                                          path->credential, (unsigned long long) path->lun);
         }
         if (r < 0)
                 return log_error_errno(r, "%s: cannot scan LUN %llu of session %u: %m", path->credential,
@@ -380,7 +404,7 @@ static int leave_all(const char *alias) {
                 uint32_t sid = 0;
 
                 path = path_of(&path, &refs[i]);
-                r = session_owner_lock(SESSION_REGISTRY_DIR, &path, &o);
+                r = session_owner_lock(SESSION_REGISTRY_DIR, &path, LOGOUT_LOCK_TIMEOUT, &o);
                 if (r >= 0)
                         r = session_owner_leave(o, alias, &sid, &users);
                 if (r < 0) {
@@ -424,6 +448,13 @@ static int login_sessions(Login *l) {
                 return log_error_errno(r, "%s: cannot lock the session records under %s: %m", l->t->credential,
                                        SESSION_REGISTRY_DIR);
         r = join_sessions(l, owners);
+        /* Paths already up are recorded: let other aliases in (their logouts too) while
+         * the paths that need a login stay locked through it. */
+        for (size_t i = 0; i < l->n; i++)
+                if (l->up[i]) {
+                        session_owner_unlock(owners[i]);
+                        owners[i] = NULL;
+                }
         if (r >= 0)
                 r = login_needed(l, owners, start + LOGIN_BUDGET);
         session_owners_unlock(owners, l->n);

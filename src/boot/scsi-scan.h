@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /*
@@ -13,8 +14,8 @@
  * (SAM-5 §4.7): tgt reports flat space addressing, kernel LUN 0x4000 | N;
  * LIO (the kernel target, targetcli, many NAS products) reports
  * peripheral device addressing with the high bits in the bus identifier,
- * kernel LUN N. Nothing but asking tells them apart, so scsi_lun_attach()
- * probes the flat form first, then the peripheral one: a target answers a
+ * kernel LUN N. Nothing but asking tells them apart, so the login helper
+ * (attach_lun() in login.c) probes the flat form first, then the peripheral one: a target answers a
  * probe of a LUN it does not have with "logical unit not supported"
  * (peripheral qualifier 3) and the kernel attaches nothing.
  */
@@ -44,3 +45,26 @@ uint64_t scsi_lun_flat(uint64_t lun);
  * writing the scan file.
  */
 int scsi_scan_lun(unsigned host, uint64_t kernel_lun);
+
+/**
+ * scsi_lun_exists() - whether the SCSI device H:0:0:L is attached
+ * @host: SCSI host number
+ * @kernel_lun: the kernel's LUN number
+ *
+ * Return: true if /sys/class/scsi_device/H:0:0:L exists.
+ */
+bool scsi_lun_exists(unsigned host, uint64_t kernel_lun);
+
+/**
+ * scsi_lun_retrigger() - have udev process a LUN's disk and partitions again
+ * @host: SCSI host number
+ * @kernel_lun: the kernel's LUN number
+ *
+ * Writes "change" to the uevent file of the LUN's block device and of each
+ * of its partitions (Documentation/ABI/testing/sysfs-uevent), so that rules
+ * added after the disk appeared (by_path_alias_add()) apply to it too.
+ *
+ * Return: the number of devices triggered; -ENOENT if the LUN has no block
+ * device; -errno from opening or writing a uevent file.
+ */
+int scsi_lun_retrigger(unsigned host, uint64_t kernel_lun);

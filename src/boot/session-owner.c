@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "io-util.h"
@@ -38,8 +39,8 @@ static int record_dir(const char *registry, const Target *path, bool create, cha
 
         /* Names become directory names: no '/', no "." or "..". iSCSI names never hold '/'
          * (iscsi_name_check()); iface names are checked by the target parser. */
-        if (isempty(path->name) || strchr(path->name, '/') || strchr(iface, '/') || streq(iface, ".") ||
-            streq(iface, ".."))
+        if (isempty(path->name) || strchr(path->name, '/') || streq(path->name, ".") || streq(path->name, "..") ||
+            strchr(iface, '/') || streq(iface, ".") || streq(iface, ".."))
                 return -EINVAL;
         portal_dir_name(path, portal);
         if (asprintf(&dir, "%s/%s/%s/%s", registry, path->name, portal, iface) < 0)
@@ -64,7 +65,32 @@ void session_owner_unlock(SessionOwner *o) {
         free(o);
 }
 
-int session_owner_lock(const char *registry, const Target *path, SessionOwner **ret) {
+/* flock(2) with a time limit: polled, since flock() itself has none. */
+static int lock_within(int fd, usec_t timeout) {
+        struct timespec ts;
+        usec_t end;
+
+        if (timeout == USEC_INFINITY) {
+                while (flock(fd, LOCK_EX) < 0)
+                        if (errno != EINTR)
+                                return -errno;
+                return 0;
+        }
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        end = (usec_t) ts.tv_sec * USEC_PER_SEC + (usec_t) ts.tv_nsec / 1000 + timeout;
+        for (;;) {
+                if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+                        return 0;
+                if (errno != EWOULDBLOCK && errno != EINTR)
+                        return -errno;
+                clock_gettime(CLOCK_MONOTONIC, &ts);
+                if ((usec_t) ts.tv_sec * USEC_PER_SEC + (usec_t) ts.tv_nsec / 1000 >= end)
+                        return -ETIMEDOUT;
+                (void) usleep(100 * 1000);
+        }
+}
+
+int session_owner_lock(const char *registry, const Target *path, usec_t timeout, SessionOwner **ret) {
         _cleanup_(session_owner_unlockp) SessionOwner *o = NULL;
         _cleanup_free_ char *lock = NULL;
         int r;
@@ -87,9 +113,9 @@ int session_owner_lock(const char *registry, const Target *path, SessionOwner **
         o->lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
         if (o->lock_fd < 0)
                 return -errno;
-        while (flock(o->lock_fd, LOCK_EX) < 0)
-                if (errno != EINTR)
-                        return -errno;
+        r = lock_within(o->lock_fd, timeout);
+        if (r < 0)
+                return r;
         *ret = TAKE_PTR(o);
         return 0;
 }
@@ -136,7 +162,7 @@ int session_owner_lock_all(const char *registry, const Target *paths, size_t n, 
                 if (i > 0 && streq(order[i].dir, order[i - 1].dir))
                         r = -ENOTUNIQ;
                 else
-                        r = session_owner_lock(registry, &paths[k], &o[k]);
+                        r = session_owner_lock(registry, &paths[k], USEC_INFINITY, &o[k]);
         }
         for (size_t i = 0; i < n; i++)
                 free(order[i].dir);
@@ -224,11 +250,13 @@ int session_owner_created(SessionOwner *o, const char *alias, uint32_t sid) {
         char text[32];
         int r;
 
-        snprintf(text, sizeof text, "%u\n", sid);
-        r = write_private_file(o->dir, "sid", text);
+        /* The user first: a record that says "ours" with no user in it would let the
+         * next alias to leave log out a session this one uses. */
+        r = add_user(o, alias);
         if (r < 0)
                 return r;
-        return add_user(o, alias);
+        snprintf(text, sizeof text, "%u\n", sid);
+        return write_private_file(o->dir, "sid", text);
 }
 
 static int count_users(const SessionOwner *o, unsigned *ret) {

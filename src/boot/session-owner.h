@@ -31,6 +31,7 @@
 
 #include "cleanup.h"
 #include "node-db.h"
+#include "timespan.h"
 #include "target.h"
 
 #define SESSION_REGISTRY_DIR "/run/iscsi-creds/sessions"
@@ -47,23 +48,31 @@ typedef enum SessionUse {
  * session_owner_lock() - take the ownership record of one path
  * @registry: SESSION_REGISTRY_DIR (tests pass their own)
  * @path: target name, portal, TPGT and iface of the path (@path->name set)
+ * @timeout: how long to wait for the lock (µs); USEC_INFINITY: as long as it
+ *           takes (a login, bounded by its unit's TimeoutStartSec=)
  * @ret: the locked record; release with session_owner_unlock()
  *
- * Creates the record's directories (0700) and blocks in flock(2) until no
+ * Creates the record's directories (0700) and waits in flock(2) until no
  * other alias is logging in to or out of the same path. Lock several paths
  * with session_owner_lock_all(), which takes them in one global order.
  *
  * Return: 0; -EINVAL if @path has no target name or a name that cannot be
- * a directory; -ENOMEM; -errno from mkdir(2), open(2), flock(2).
+ * a directory ("", ".", "..", one with '/'); -ETIMEDOUT if @timeout passed;
+ * -ENOMEM; -errno from mkdir_p() (-ENAMETOOLONG, -ENOTDIR, ...), open(2),
+ * flock(2).
  */
-int session_owner_lock(const char *registry, const Target *path, SessionOwner **ret);
+int session_owner_lock(const char *registry, const Target *path, usec_t timeout, SessionOwner **ret);
 
 /**
  * session_owner_lock_all() - session_owner_lock() for @n paths, deadlock-free
  * @ret: array of @n locked records, in the order of @paths; free with
- *       session_owners_unlock()
+ *       session_owners_unlock() (entries may be unlocked and set to NULL
+ *       one by one before that)
  *
- * Return: as session_owner_lock(); on error none is held.
+ * Waits as long as it takes (USEC_INFINITY).
+ *
+ * Return: as session_owner_lock(); -ENOTUNIQ if a path is given twice; on
+ * error none is held.
  */
 int session_owner_lock_all(const char *registry, const Target *paths, size_t n, SessionOwner ***ret);
 
@@ -146,6 +155,7 @@ int session_owner_paths_of(const char *registry, const char *alias, NodeRef **re
  *
  * Reads without locking: a snapshot.
  *
- * Return: 0; -ENOMEM.
+ * Return: 0; -EINVAL for a path that cannot name a record (see
+ * session_owner_lock()); -ENOMEM.
  */
 int session_owner_users(const char *registry, const Target *path, bool *ret_ours, char ***ret_users);

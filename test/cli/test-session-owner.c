@@ -24,6 +24,7 @@
 #include "iscsi-session.h"
 #include "scsi-scan.h"
 #include "session-owner.h"
+#include "string-util.h"
 
 static char registry[] = "/tmp/test-session-owner.XXXXXX";
 
@@ -133,26 +134,26 @@ START_TEST(test_shared_session_last_user_logs_out) {
         unsigned users = 9;
 
         /* alias db0 finds nothing, logs in (session 5), records it */
-        ck_assert_int_eq(session_owner_lock(registry, &p, &o), 0);
+        ck_assert_int_eq(session_owner_lock(registry, &p, USEC_INFINITY, &o), 0);
         ck_assert_int_eq(session_owner_join(o, "db0", &sid), SESSION_ABSENT);
         fake_session(5, 3, IQN, "192.0.2.10", 3260, 1, "default");
         ck_assert_int_eq(session_owner_created(o, "db0", 5), 0);
         session_owner_unlock(o);
 
         /* alias db300 (another LUN of the same target) shares it */
-        ck_assert_int_eq(session_owner_lock(registry, &p, &o), 0);
+        ck_assert_int_eq(session_owner_lock(registry, &p, USEC_INFINITY, &o), 0);
         ck_assert_int_eq(session_owner_join(o, "db300", &sid), SESSION_OURS);
         ck_assert_uint_eq(sid, 5);
         session_owner_unlock(o);
 
         /* db0 stops (or fails): the session stays for db300 */
-        ck_assert_int_eq(session_owner_lock(registry, &p, &o), 0);
+        ck_assert_int_eq(session_owner_lock(registry, &p, USEC_INFINITY, &o), 0);
         ck_assert_int_eq(session_owner_leave(o, "db0", &sid, &users), 0);
         ck_assert_uint_eq(users, 1);
         session_owner_unlock(o);
 
         /* db0 starts again: shared again; then both stop, the last one logs out */
-        ck_assert_int_eq(session_owner_lock(registry, &p, &o), 0);
+        ck_assert_int_eq(session_owner_lock(registry, &p, USEC_INFINITY, &o), 0);
         ck_assert_int_eq(session_owner_join(o, "db0", &sid), SESSION_OURS);
         ck_assert_int_eq(session_owner_leave(o, "db300", &sid, &users), 0);
         sid = 0;
@@ -171,7 +172,7 @@ START_TEST(test_foreign_session_never_logged_out) {
 
         /* made by hand before any alias started */
         fake_session(7, 3, IQN, "192.0.2.10", 3260, 1, "default");
-        ck_assert_int_eq(session_owner_lock(registry, &p, &o), 0);
+        ck_assert_int_eq(session_owner_lock(registry, &p, USEC_INFINITY, &o), 0);
         ck_assert_int_eq(session_owner_join(o, "db0", &sid), SESSION_FOREIGN);
         ck_assert_uint_eq(sid, 7);
         ck_assert_int_eq(session_owner_leave(o, "db0", &sid, NULL), 0);
@@ -184,7 +185,7 @@ START_TEST(test_replaced_session_is_not_ours) {
         SessionOwner *o = NULL;
         uint32_t sid = 0;
 
-        ck_assert_int_eq(session_owner_lock(registry, &p, &o), 0);
+        ck_assert_int_eq(session_owner_lock(registry, &p, USEC_INFINITY, &o), 0);
         ck_assert_int_eq(session_owner_join(o, "db0", &sid), SESSION_ABSENT);
         fake_session(5, 3, IQN, "192.0.2.10", 3260, 1, "default");
         ck_assert_int_eq(session_owner_created(o, "db0", 5), 0);
@@ -206,7 +207,7 @@ START_TEST(test_lock_excludes_and_orders) {
         char lock[1024];
         int fd;
 
-        ck_assert_int_eq(session_owner_lock(registry, &p, &o), 0);
+        ck_assert_int_eq(session_owner_lock(registry, &p, USEC_INFINITY, &o), 0);
         snprintf(lock, sizeof lock, "%s/%s/192.0.2.10,3260,1/default/lock", registry, IQN);
         fd = open(lock, O_RDWR | O_CLOEXEC);
         ck_assert_int_ge(fd, 0);
@@ -235,10 +236,10 @@ START_TEST(test_paths_of_alias) {
 
         fake_session(5, 3, IQN, "192.0.2.10", 3260, 1, "default");
         fake_session(6, 4, IQN, "fd00::1", 3262, 3, "default");
-        ck_assert_int_eq(session_owner_lock(registry, &a, &o), 0);
+        ck_assert_int_eq(session_owner_lock(registry, &a, USEC_INFINITY, &o), 0);
         ck_assert_int_eq(session_owner_join(o, "mp", &sid), SESSION_FOREIGN);
         session_owner_unlock(o);
-        ck_assert_int_eq(session_owner_lock(registry, &b, &o), 0);
+        ck_assert_int_eq(session_owner_lock(registry, &b, USEC_INFINITY, &o), 0);
         ck_assert_int_eq(session_owner_join(o, "mp", &sid), SESSION_FOREIGN);
         ck_assert_int_eq(session_owner_join(o, "other", &sid), SESSION_FOREIGN);
         session_owner_unlock(o);
@@ -300,6 +301,75 @@ START_TEST(test_by_path_alias_rule) {
 }
 END_TEST
 
+START_TEST(test_lock_timeout) {
+        Target p = path(IQN, "192.0.2.10:3260", 1, "default");
+        SessionOwner *o = NULL, *o2 = NULL;
+
+        ck_assert_int_eq(session_owner_lock(registry, &p, USEC_INFINITY, &o), 0);
+        /* another alias's logout must not wait for ever behind a long login */
+        ck_assert_int_eq(session_owner_lock(registry, &p, 300 * USEC_PER_MSEC, &o2), -ETIMEDOUT);
+        ck_assert_ptr_null(o2);
+        session_owner_unlock(o);
+        ck_assert_int_eq(session_owner_lock(registry, &p, 300 * USEC_PER_MSEC, &o2), 0);
+        session_owner_unlock(o2);
+
+        Target dots = path("..", "192.0.2.10:3260", 1, "default");
+        ck_assert_int_eq(session_owner_lock(registry, &dots, USEC_INFINITY, &o), -EINVAL);
+}
+END_TEST
+
+START_TEST(test_users_for_status) {
+        Target p = path(IQN, "192.0.2.10:3260", 1, "default");
+        SessionOwner *o = NULL;
+        char **users = NULL;
+        uint32_t sid;
+        bool ours = true;
+
+        ck_assert_int_eq(session_owner_users(registry, &p, &ours, &users), 0);
+        ck_assert(!ours);
+        ck_assert_ptr_null(users[0]);
+        free(users);
+
+        ck_assert_int_eq(session_owner_lock(registry, &p, USEC_INFINITY, &o), 0);
+        ck_assert_int_eq(session_owner_join(o, "db0", &sid), SESSION_ABSENT);
+        fake_session(5, 3, IQN, "192.0.2.10", 3260, 1, "default");
+        ck_assert_int_eq(session_owner_created(o, "db0", 5), 0);
+        ck_assert_int_eq(session_owner_join(o, "db300", &sid), SESSION_OURS);
+        session_owner_unlock(o);
+
+        ck_assert_int_eq(session_owner_users(registry, &p, &ours, &users), 0);
+        ck_assert(ours);
+        ck_assert_ptr_nonnull(users[0]);
+        ck_assert_ptr_nonnull(users[1]);
+        ck_assert_ptr_null(users[2]);
+        ck_assert(streq(users[0], "db0") || streq(users[1], "db0"));
+        ck_assert(streq(users[0], "db300") || streq(users[1], "db300"));
+        free(users[0]), free(users[1]), free(users);
+}
+END_TEST
+
+START_TEST(test_retrigger) {
+        char buf[64] = "";
+        FILE *f;
+
+        /* no block device yet */
+        ck_assert_int_eq(scsi_lun_retrigger(3, 300), -ENOENT);
+        run("mkdir -p " FAKE_SYSFS "/class/scsi_device/3:0:0:300/device/block/sdb/sdb1 "
+            FAKE_SYSFS "/class/scsi_device/3:0:0:300/device/block/sdb/queue");
+        put(FAKE_SYSFS "/class/scsi_device/3:0:0:300/device/block/sdb/uevent", "");
+        put(FAKE_SYSFS "/class/scsi_device/3:0:0:300/device/block/sdb/sdb1/uevent", "");
+        ck_assert(scsi_lun_exists(3, 300));
+        ck_assert(!scsi_lun_exists(3, 301));
+        /* the disk and its partition, not "queue" */
+        ck_assert_int_eq(scsi_lun_retrigger(3, 300), 2);
+        f = fopen(FAKE_SYSFS "/class/scsi_device/3:0:0:300/device/block/sdb/sdb1/uevent", "re");
+        ck_assert_ptr_nonnull(f);
+        ck_assert_ptr_nonnull(fgets(buf, sizeof buf, f));
+        fclose(f);
+        ck_assert_str_eq(buf, "change");
+}
+END_TEST
+
 static Suite *suite(void) {
         Suite *s = suite_create("session-owner");
         TCase *tc = tcase_create("core");
@@ -314,6 +384,9 @@ static Suite *suite(void) {
         tcase_add_test(tc, test_paths_of_alias);
         tcase_add_test(tc, test_scan_lun);
         tcase_add_test(tc, test_by_path_alias_rule);
+        tcase_add_test(tc, test_lock_timeout);
+        tcase_add_test(tc, test_users_for_status);
+        tcase_add_test(tc, test_retrigger);
         suite_add_tcase(s, tc);
         return s;
 }
