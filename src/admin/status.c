@@ -24,6 +24,7 @@
 #include "commands.h"
 #include "load.h"
 #include "log.h"
+#include "iscsi-name.h"
 #include "iscsi-session.h"
 #include "session-owner.h"
 #include "string-util.h"
@@ -43,6 +44,8 @@ typedef struct TargetStatus {
         char *active_state, *sub_state; /* "unknown" without a bus */
         bool has_session;
         IscsiSession session;
+        Target session_path;            /* the path of @session (shallow copy of @target) */
+        char session_name[ISCSI_NAME_MAX + 1], session_iface[IFACE_NAME_MAX + 1];
         bool session_ours;              /* made by iscsi-creds (session-owner.h) */
         char **session_users;           /* aliases using it, from the session records */
         char *session_state, *connection_state;   /* from sysfs, or NULL */
@@ -222,6 +225,35 @@ static int is_mounted(const char *where) {
         return 0;
 }
 
+/* The session the alias uses: the paths its login recorded (several portals,
+ * discovered ones), else the configured portal. From sysfs, attribute by
+ * attribute: never a session's CHAP secrets. Returns 1 if found. */
+static int find_session(TargetStatus *s) {
+        _cleanup_free_ NodeRef *refs = NULL;
+        size_t n = 0;
+        int r;
+
+        r = session_owner_paths_of(SESSION_REGISTRY_DIR, s->target->alias, &refs, &n);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < n; i++) {
+                s->session_path = *s->target;
+                snprintf(s->session_name, sizeof s->session_name, "%s", refs[i].name);
+                snprintf(s->session_iface, sizeof s->session_iface, "%s", refs[i].iface);
+                s->session_path.name = s->session_name;
+                s->session_path.iface = s->session_iface;
+                s->session_path.portal = refs[i].portal;
+                s->session_path.tpgt = refs[i].tpgt;
+                r = iscsi_session_find(&s->session_path, &s->session);
+                if (r != 0)
+                        return r;
+        }
+        if (!s->target->name)
+                return 0;
+        s->session_path = *s->target;
+        return iscsi_session_find(&s->session_path, &s->session);
+}
+
 static int collect_status(TargetStatus *s, sd_bus *bus) {
         int r;
 
@@ -240,13 +272,13 @@ static int collect_status(TargetStatus *s, sd_bus *bus) {
         if (r < 0)
                 return r;
 
-        /* From sysfs, attribute by attribute: never the session's CHAP secrets. */
-        r = s->target->name ? iscsi_session_find(s->target, &s->session) : 0;
+        r = find_session(s);
         if (r < 0)
                 return r;
         s->has_session = r > 0;
         if (s->has_session) {
-                r = session_owner_users(SESSION_REGISTRY_DIR, s->target, &s->session_ours, &s->session_users);
+                r = session_owner_users(SESSION_REGISTRY_DIR, &s->session_path, &s->session_ours,
+                                        &s->session_users);
                 if (r == -ENOMEM)
                         return r;
                 s->session_state = read_sysfs("/sys/class/iscsi_session/session%u/state", s->session.sid);
