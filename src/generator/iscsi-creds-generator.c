@@ -187,8 +187,13 @@ static int compose_unlock(UnitSet *s, const Target *t, const CredentialFile *tar
                             (const CredentialFile *const[]) { target_file, luks_file }, 2);
 }
 
+/* The device's wait, "device-timeout =" long, counts from the login: the device
+ * job is ordered after the login unit, so it starts running (and its
+ * JobRunningTimeoutSec= clock with it) only when the login is done, however
+ * long the boot took to get there (systemd.unit(5): the timeout "is started
+ * when the job is started", which ordering holds back). */
 static int compose_device_timeout(UnitSet *s, const Target *t, const char *what) {
-        _cleanup_free_ char *device = NULL;
+        _cleanup_free_ char *device = NULL, *login = NULL;
         char span[TIMESPAN_STRING_MAX];
         UnitFile *u;
         int r;
@@ -207,9 +212,14 @@ static int compose_device_timeout(UnitSet *s, const Target *t, const char *what)
         r = unit_dropin_create(s->dir, device, "50-device-timeout.conf", &u);
         if (r < 0)
                 return log_error_errno(r, "%s: cannot create the device timeout drop-in: %m", t->credential);
+        login = target_login_unit(t);
+        if (!login)
+                return log_oom();
         fputs("[Unit]\n", u->f);
-        r = set(u, t, "JobRunningTimeoutSec",
-                timespan_format(t->device_timeout > 0 ? t->device_timeout : DEVICE_TIMEOUT_DEFAULT, span));
+        r = set(u, t, "After", login);
+        if (r >= 0)
+                r = set(u, t, "JobRunningTimeoutSec",
+                        timespan_format(t->device_timeout > 0 ? t->device_timeout : DEVICE_TIMEOUT_DEFAULT, span));
         return add_file(s, u, t, r);
 }
 

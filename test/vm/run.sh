@@ -26,7 +26,9 @@
 #   distro     the distribution's units: systemctl restart iscsid.service and
 #              open-iscsi.service (started, then restarted) keep the file
 #              system mounted and working; shutdown order with them active
-#   all        basic failures advanced discovery multipath admin sharing distro
+#   slowboot   network-online.target held back 40 s, device-timeout = 20s:
+#              the device wait counts from the login, the LUN mounts
+#   all        basic failures advanced discovery multipath admin sharing distro slowboot
 #   demo       the shipped example (examples/iscsi.target.demo and
 #              iscsi.auth.demo.plain) from /etc/credstore(.encrypted);
 #              used by demo.sh
@@ -72,13 +74,13 @@ while [ $# -gt 0 ]; do
         *) scenarios+=("$1"); shift ;;
     esac
 done
-ALL_SCENARIOS="basic failures advanced discovery multipath admin sharing distro"
+ALL_SCENARIOS="basic failures advanced discovery multipath admin sharing distro slowboot"
 [ "${#scenarios[@]}" -gt 0 ] || scenarios=(all)
 expanded=()
 for s in "${scenarios[@]}"; do
     case $s in
         all) read -r -a more <<<"$ALL_SCENARIOS"; expanded+=("${more[@]}") ;;
-        basic|failures|advanced|discovery|multipath|admin|sharing|distro|demo) expanded+=("$s") ;;
+        basic|failures|advanced|discovery|multipath|admin|sharing|distro|slowboot|demo) expanded+=("$s") ;;
         *) die "unknown scenario '$s' (known: $ALL_SCENARIOS all)" ;;
     esac
 done
@@ -791,6 +793,36 @@ EOF
     expect distro-mount restart-iscsid start-open-iscsi restart-open-iscsi no-failed-units \
            secrets-journal secrets-cmdline secrets-units secrets-nodedb
     mounted d1 /mnt/d1
+}
+
+# A slow boot (issue 10, item 2): network-online.target is held back 40 s,
+# the target's device-timeout is 20 s. The wait for the LUN's device counts
+# from the login, not from the boot, so the mount succeeds.
+scenario_slowboot() {
+    local pw
+    pw=$(rand_str 24)
+    lun 1 "$IQN:slow"; account 1 sam "$pw"
+    install -m 0644 "$VM_DIR/guest/vmtest-slow-online.service" "$ROOT/etc/systemd/system/"
+    mkdir -p "$ROOT/etc/systemd/system/network-online.target.wants"
+    ln -sf ../vmtest-slow-online.service "$ROOT/etc/systemd/system/network-online.target.wants/"
+    target_cred slow <<EOF
+target = $IQN:slow
+portal = $P4
+lun = 1
+mount = /mnt/slow
+device-timeout = 20s
+EOF
+    auth_cred slow <<EOF
+node.session.auth.username = sam
+node.session.auth.password = $pw
+EOF
+    check check_started_after login-held-back iscsi-creds-login@slow.service 40
+    check check_mounted slow-boot-mount slow /mnt/slow "${TOKEN[1]}"
+    check check_failed_units no-failed-units
+    check check_secrets secrets
+    expect login-held-back slow-boot-mount no-failed-units \
+           secrets-journal secrets-cmdline secrets-units secrets-nodedb
+    mounted slow /mnt/slow
 }
 
 # The admin's flow (issue 5), run on the host before the boot with the built

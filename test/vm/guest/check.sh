@@ -410,6 +410,19 @@ check_restart_open_iscsi() {
     journalctl -b -q -o short-monotonic --no-pager -u open-iscsi.service | tail -n 6 | sed "s/^/    $name: /"
 }
 
+# check_started_after NAME UNIT SECONDS: UNIT started no earlier than SECONDS
+# after boot (what held it back: network-online.target)
+check_started_after() {
+    local name=$1 unit=$2 min=$3 t
+    t=$(usec "$unit" ExecMainStartTimestampMonotonic)
+    [ "${t:-0}" -gt 0 ] || t=$(usec "$unit" InactiveExitTimestampMonotonic)
+    if [ "${t:-0}" -ge $((min * 1000000)) ]; then
+        result "$name" PASS "$unit started $(secs "$t") s after boot (held back at least $min s)"
+    else
+        result "$name" FAIL "$unit started $(secs "$t") s after boot, expected at least $min s"
+    fi
+}
+
 # check_cmd NAME CMD...: CMD exits 0; its output (first lines) is the detail
 check_cmd() {
     local name=$1 out rc; shift
