@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
-#include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -95,17 +94,6 @@ int iscsi_session_read(uint32_t sid, IscsiSession *ret) {
         return 0;
 }
 
-/* Compare addresses as addresses: sysfs and records may spell IPv6 differently. */
-static bool address_equal(const Portal *p, const char *address) {
-        unsigned char a[sizeof(struct in6_addr)], b[sizeof(struct in6_addr)];
-
-        if (isempty(address))
-                return false;
-        if (inet_pton(p->family, p->address, a) != 1 || inet_pton(p->family, address, b) != 1)
-                return false;
-        return memcmp(a, b, p->family == AF_INET6 ? 16 : 4) == 0;
-}
-
 static bool session_matches(const Target *path, uint32_t sid, IscsiSession *ret) {
         char file[PATH_MAX], name[ISCSI_NAME_MAX + 2];
         IscsiSession s;
@@ -115,7 +103,7 @@ static bool session_matches(const Target *path, uint32_t sid, IscsiSession *ret)
                 return false;
         if (iscsi_session_read(sid, &s) < 0)
                 return false;
-        if (!address_equal(&path->portal, s.persistent_address) || s.persistent_port != path->portal.port ||
+        if (!portal_address_equal(&path->portal, s.persistent_address) || s.persistent_port != path->portal.port ||
             s.tpgt != (int) path->tpgt || !streq(s.iface, path->iface ?: "default"))
                 return false;
         if (ret)

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,37 +52,38 @@ static inline void iscsi_context_freep(struct iscsi_context **ctx) {
                 iscsi_context_free(*ctx);
 }
 
-/* Compare addresses as addresses: sysfs and records may spell IPv6 differently. */
-static bool address_equal(const Portal *p, const char *address) {
-        unsigned char a[sizeof(struct in6_addr)], b[sizeof(struct in6_addr)];
-        size_t len = p->family == AF_INET6 ? 16 : 4;
+/* Every record of the node DB; a record libopeniscsiusr cannot parse fails
+ * the whole listing (-EBADMSG). */
+static int nodes_get(struct iscsi_context **ret_ctx, struct iscsi_node ***ret_nodes, uint32_t *ret_n) {
+        struct iscsi_context *ctx = context_new();
+        int rc;
 
-        if (isempty(address))
-                return false;
-        if (inet_pton(p->family, p->address, a) != 1 || inet_pton(p->family, address, b) != 1)
-                return false;
-        return memcmp(a, b, len) == 0;
+        if (!ctx)
+                return -ENOMEM;
+        rc = iscsi_nodes_get(ctx, ret_nodes, ret_n);
+        if (rc != LIBISCSI_OK) {
+                iscsi_context_free(ctx);
+                return rc == LIBISCSI_ERR_NOMEM ? -ENOMEM : -EBADMSG;
+        }
+        *ret_ctx = ctx;
+        return 0;
 }
 
 int node_db_check_record(const Target *t) {
         _cleanup_(iscsi_context_freep) struct iscsi_context *ctx = NULL;
         struct iscsi_node **nodes = NULL;
         uint32_t n = 0, matches = 0;
-        int rc;
+        int r;
 
-        ctx = context_new();
-        if (!ctx)
-                return -ENOMEM;
-
-        rc = iscsi_nodes_get(ctx, &nodes, &n);
-        if (rc != LIBISCSI_OK)
-                return rc == LIBISCSI_ERR_NOMEM ? -ENOMEM : -EBADMSG;
+        r = nodes_get(&ctx, &nodes, &n);
+        if (r < 0)
+                return r;
 
         for (uint32_t i = 0; i < n; i++) {
                 struct iscsi_node *node = nodes[i];
 
                 if (streq_ptr(iscsi_node_target_name_get(node), t->name) &&
-                    address_equal(&t->portal, iscsi_node_conn_address_get(node)) &&
+                    portal_address_equal(&t->portal, iscsi_node_conn_address_get(node)) &&
                     iscsi_node_conn_port_get(node) == t->portal.port &&
                     iscsi_node_tpgt_get(node) == (int32_t) t->tpgt &&
                     streq_ptr(iscsi_node_iface_name_get(node), t->iface))
@@ -106,12 +106,9 @@ int node_db_list(NodeRef **ret, size_t *ret_n) {
         size_t k = 0;
         int rc;
 
-        ctx = context_new();
-        if (!ctx)
-                return -ENOMEM;
-        rc = iscsi_nodes_get(ctx, &nodes, &n);
-        if (rc != LIBISCSI_OK)
-                return rc == LIBISCSI_ERR_NOMEM ? -ENOMEM : -EBADMSG;
+        rc = nodes_get(&ctx, &nodes, &n);
+        if (rc < 0)
+                return rc;
 
         if (n > 0) {
                 refs = calloc(n, sizeof(NodeRef));

@@ -135,3 +135,13 @@ char *portal_to_string(const Portal *p, char buf[static PORTAL_STRING_MAX]) {
                 snprintf(buf, PORTAL_STRING_MAX, "%s:%u", p->address, p->port);
         return buf;
 }
+
+bool portal_address_equal(const Portal *p, const char *address) {
+        unsigned char a[sizeof(struct in6_addr)], b[sizeof(struct in6_addr)];
+
+        if (!address || !*address)
+                return false;
+        if (inet_pton(p->family, p->address, a) != 1 || inet_pton(p->family, address, b) != 1)
+                return false;
+        return memcmp(a, b, p->family == AF_INET6 ? 16 : 4) == 0;
+}

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <arpa/inet.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 /* The well-known iSCSI port (RFC 7143 §13.1 assigns TCP port 3260). */
@@ -38,6 +39,20 @@ typedef struct Portal {
  * set.
  */
 int portal_parse(const char *s, Portal *ret, const char **ret_reason);
+
+/**
+ * portal_address_equal() - whether @address names the same host as @p
+ * @p: a parsed portal
+ * @address: an address as text (a node record's or sysfs' spelling; IPv6
+ *           without brackets), may be NULL
+ *
+ * Compared as addresses (inet_pton(3)), not as text: records and sysfs may
+ * spell one IPv6 address differently.
+ *
+ * Return: true if equal; false if not, or if @address is empty or not an
+ * address of @p's family.
+ */
+bool portal_address_equal(const Portal *p, const char *address);
 
 /**
  * portal_to_string() - "ADDR:PORT" as iscsiadm's -p wants it

@@ -175,6 +175,25 @@ START_TEST(test_ipv4_canonical)
 }
 END_TEST
 
+START_TEST(test_address_equal) {
+        Portal p6, p4;
+        const char *reason;
+
+        ck_assert_int_eq(portal_parse("[fd00::1]:3260", &p6, &reason), 0);
+        ck_assert_int_eq(portal_parse("192.0.2.10", &p4, &reason), 0);
+        /* sysfs and records may spell one IPv6 address differently */
+        ck_assert(portal_address_equal(&p6, "fd00:0:0::0001"));
+        ck_assert(portal_address_equal(&p6, "FD00::1"));
+        ck_assert(!portal_address_equal(&p6, "fd00::2"));
+        ck_assert(!portal_address_equal(&p6, "192.0.2.10"));
+        ck_assert(portal_address_equal(&p4, "192.0.2.10"));
+        ck_assert(!portal_address_equal(&p4, "192.0.2.1"));
+        ck_assert(!portal_address_equal(&p4, ""));
+        ck_assert(!portal_address_equal(&p4, NULL));
+        ck_assert(!portal_address_equal(&p4, "host.example"));
+}
+END_TEST
+
 static Suite *portal_suite(void) {
         Suite *s = suite_create("portal");
         TCase *tc;
@@ -182,6 +201,7 @@ static Suite *portal_suite(void) {
         tc = tcase_create("good");
         tcase_add_loop_test(tc, test_good, 0, (int) ELEMENTSOF(good));
         tcase_add_test(tc, test_ipv4_canonical);
+        tcase_add_test(tc, test_address_equal);
         suite_add_tcase(s, tc);
 
         tc = tcase_create("bad");
