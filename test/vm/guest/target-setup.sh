@@ -144,7 +144,7 @@ start)
         tgtadm --op show --mode sys >/dev/null 2>&1 && break
         sleep 0.1
     done
-    conf=$CREDENTIALS_DIRECTORY/vmtest.tgt
+    conf=${CREDENTIALS_DIRECTORY:-/run/credentials/@system}/vmtest.tgt
     # run.sh gzips it (SMBIOS space is small)
     while read -r kind tid a b c d; do
         case $kind in
