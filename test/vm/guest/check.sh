@@ -410,6 +410,228 @@ check_restart_open_iscsi() {
     journalctl -b -q -o short-monotonic --no-pager -u open-iscsi.service | tail -n 6 | sed "s/^/    $name: /"
 }
 
+# ---------------------------------------------------------------- faults
+# A writer that checks every block it wrote: numbered 4 KiB blocks into a
+# ring of WRITER_SLOTS slots of MNT/vmtest-writer-TAG.dat, each written with
+# O_DIRECT|O_DSYNC (so it reaches the target, past both caches) and read
+# back with O_DIRECT and compared; one line per block in
+# /run/vmtest/writer-TAG/log: "SEQ EPOCH ok" or "SEQ EPOCH ERR what".  After
+# "writer_stop TAG" it reads the whole ring back once (O_DIRECT) and writes
+# the result to .../verify.
+WRITER_SLOTS=256
+FAULT_TOOL=/usr/local/lib/vmtest/target-setup.sh
+writer_loop() {  # TAG FILE DIR
+    local tag=$1 f=$2 d=$3 seq=0 slot blk got i
+    local -a last=()
+    for ((i = 0; i < WRITER_SLOTS; i++)); do printf '%-4095s\n' "vmtest-writer $tag -1"; last[i]=-1; done >"$f"
+    sync "$f"
+    while [ ! -e "$d/stop" ]; do
+        slot=$((seq % WRITER_SLOTS))
+        printf -v blk '%-4095s' "vmtest-writer $tag $seq"
+        if ! dd of="$f" bs=4096 seek="$slot" count=1 iflag=fullblock oflag=direct,dsync conv=notrunc \
+                status=none 2>"$d/err" <<<"$blk"; then
+            echo "$seq $EPOCHREALTIME ERR write of block $slot: $(head -n1 "$d/err")" >>"$d/log"
+            last[slot]='?'; seq=$((seq + 1)); sleep 0.5; continue
+        fi
+        if ! got=$(dd if="$f" bs=4096 skip="$slot" count=1 iflag=direct status=none 2>"$d/err"); then
+            echo "$seq $EPOCHREALTIME ERR read-back of block $slot: $(head -n1 "$d/err")" >>"$d/log"
+            last[slot]='?'; seq=$((seq + 1)); sleep 0.5; continue
+        fi
+        if [ "$got" != "$blk" ]; then
+            echo "$seq $EPOCHREALTIME ERR block $slot reads back as '${got:0:40}'" >>"$d/log"
+            last[slot]='?'
+        else
+            echo "$seq $EPOCHREALTIME ok" >>"$d/log"
+            last[slot]=$seq
+        fi
+        seq=$((seq + 1))
+    done
+    for ((i = 0; i < WRITER_SLOTS; i++)); do echo "${last[i]}"; done >"$d/expected"
+    if dd if="$f" bs=1M iflag=direct status=none 2>"$d/err" | awk -v tag="$tag" -v exp="$d/expected" '
+            BEGIN { while ((getline l < exp) > 0) want[n++] = l }
+            { s = NR - 1
+              if ($1 != "vmtest-writer" || $2 != tag || (want[s] != "?" && $3 != want[s])) {
+                  if (!bad) bad = sprintf("block %d holds \"%s %s %s\", expected seq %s", s, $1, $2, $3, want[s]); nbad++ } }
+            END { if (NR != n) { printf "FAIL %d blocks read, %d written\n", NR, n; exit }
+                  if (nbad) printf "FAIL %d of %d blocks wrong, first: %s\n", nbad, NR, bad
+                  else printf "ok %d blocks\n", NR }' >"$d/verify"; then :; else
+        echo "FAIL reading the ring back: $(head -n1 "$d/err")" >"$d/verify"
+    fi
+}
+# writer_start TAG MNT [MIN]: start the writer, wait (bounded) until MIN
+# blocks (default 5) are done
+writer_start() {
+    local tag=$1 mnt=$2 d=/run/vmtest/writer-$1
+    mkdir -p "$d"; : >"$d/log"; rm -f "$d/stop" "$d/verify"
+    writer_loop "$tag" "$mnt/vmtest-writer-$tag.dat" "$d" </dev/null >/dev/null 2>&1 &
+    echo $! >"$d/pid"
+    writer_wait_ok "$tag" 0 "${3:-5}" 120
+}
+# writer_wait_ok TAG T N MAXSEC: wait until N blocks were done after epoch T
+writer_wait_ok() {
+    local i
+    for ((i = 0; i < $4 * 2; i++)); do
+        [ "$(awk -v t="$2" '$3 == "ok" && $2 > t' "/run/vmtest/writer-$1/log" | wc -l)" -ge "$3" ] && return 0
+        sleep 0.5
+    done
+    return 1
+}
+# writer_gap TAG T0: "MAXGAP FROM TO" - the longest time between two
+# completed blocks from the last one before epoch T0 on
+writer_gap() {
+    awk -v t0="$2" '$3 != "ok" { next }
+        $2 < t0 { prev = $2; next }
+        { if (prev != "" && $2 - prev > max) { max = $2 - prev; from = prev; to = $2 } prev = $2 }
+        END { printf "%.1f %s %s\n", max, from, to }' "/run/vmtest/writer-$1/log"
+}
+writer_errors() { awk -v t0="${2:-0}" '$3 == "ERR" && $2 >= t0' "/run/vmtest/writer-$1/log"; }
+writer_count() { awk '$3 == "ok"' "/run/vmtest/writer-$1/log" | wc -l; }
+# writer_stop TAG: stop it and wait (bounded) for its read-back of the ring
+writer_stop() {
+    local d=/run/vmtest/writer-$1 i
+    touch "$d/stop"
+    for ((i = 0; i < 240; i++)); do [ -s "$d/verify" ] && break; sleep 0.5; done
+    cat "$d/verify" 2>/dev/null || echo "FAIL no read-back result"
+}
+now() { echo "$EPOCHREALTIME"; }
+ago() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
+sess_attr() {  # SID ATTR
+    cat "/sys/class/iscsi_session/session$1/$2" 2>/dev/null || echo "?"
+}
+# wait_logged_in SID MAXSEC: the session is LOGGED_IN again
+wait_logged_in() {
+    local i
+    for ((i = 0; i < $2 * 2; i++)); do
+        [ "$(sess_attr "$1" state)" = LOGGED_IN ] && return 0
+        sleep 0.5
+    done
+    return 1
+}
+# journal_since EPOCH: journal lines (kernel and iscsid) from EPOCH on,
+# the ones that say what the initiator did
+journal_since() {
+    journalctl -q -o short-monotonic --no-pager --since "@${1%.*}" _TRANSPORT=kernel + _COMM=iscsid 2>/dev/null |
+        grep -a -iE 'conn error|connection|recovery|ping|login|reject|offline|I/O error|EXT4|iscsid' | head -n "${2:-12}"
+}
+
+# check_fault NAME TAG TARGET PORTAL HOW...: with the writer TAG running,
+# apply a fault and wait (bounded) until the writer has done 5 more blocks
+# after it; the session (same SID) is LOGGED_IN again, no block was lost.
+# HOW: tgtd-restart | link-down PORT SECONDS | tpg-cycle IQN SECONDS |
+#      iscsid-restart
+# Prints VMTEST TIME fault-pause:NAME (the longest gap between two blocks).
+check_fault() {
+    local name=$1 tag=$2 target=$3 portal=$4 how=$5 errs="" sid0 sid1 t0 t1 gap from to what; shift 5
+    sid0=$(sid_of "$target" "$portal")
+    [ -n "$sid0" ] || errs+="no session to $target before the fault; "
+    t0=$(now)
+    case $how in
+        tgtd-restart)
+            what="tgtd restarted (systemctl restart vmtest-target.service)"
+            systemctl restart vmtest-target.service || errs+="systemctl restart vmtest-target.service failed; " ;;
+        link-down)
+            what="network to port $1 down for $2 s (nft drop)"
+            $FAULT_TOOL block "$1"; sleep "$2"; $FAULT_TOOL unblock "$1" ;;
+        tpg-cycle)
+            what="LIO TPG of $1 disabled for $2 s"
+            $FAULT_TOOL lio-tpg "$1" 0; sleep "$2"; $FAULT_TOOL lio-tpg "$1" 1 ;;
+        iscsid-restart)
+            what="systemctl restart iscsid.service"
+            systemctl restart iscsid.service || errs+="systemctl restart iscsid.service failed; " ;;
+    esac
+    t1=$(now)
+    wait_logged_in "$sid0" 180 || errs+="session $sid0 is $(sess_attr "$sid0" state) 180 s after the fault; "
+    writer_wait_ok "$tag" "$t1" 5 180 || errs+="the writer did not get 5 blocks done within 180 s after the fault; "
+    sid1=$(sid_of "$target" "$portal")
+    [ "$sid1" = "$sid0" ] || errs+="session was $sid0, now '${sid1:-none}'; "
+    [ -z "$(writer_errors "$tag")" ] || errs+="writer errors: $(writer_errors "$tag" | head -n 2 | paste -sd'|'); "
+    read -r gap from to <<<"$(writer_gap "$tag" "$t0")"
+    echo "VMTEST TIME fault-pause:$name $gap"
+    verdict "$name" "$errs" "$what: fault over after $(ago "$t0" "$t1") s; longest I/O pause $gap s (writer $tag, $(writer_count "$tag") blocks so far, none lost); session $sid0 $(sess_attr "$sid0" state) again, recovery_tmo $(sess_attr "$sid0" recovery_tmo) s"
+    journal_since "${t0%.*}" | sed "s/^/    $name: /"
+}
+
+# check_writer_verify NAME TAG: stop the writer; every block of its ring
+# reads back as last written
+check_writer_verify() {
+    local name=$1 tag=$2 v
+    v=$(writer_stop "$tag")
+    case $v in
+        ok*) result "$name" PASS "writer $tag: $(writer_count "$tag") blocks written and read back one by one, ring read back at the end: $v, no error" ;;
+        *) result "$name" FAIL "writer $tag: $v; errors: $(writer_errors "$tag" | head -n 2 | paste -sd'|')" ;;
+    esac
+}
+
+# check_past_timeout NAME TAG MNT TARGET PORTAL IQN RT: a fault longer than
+# the session's replacement_timeout RT (the LIO TPG disabled): the writer's
+# I/O fails with EIO no earlier than RT s after the fault and not much later,
+# the kernel says "session recovery timed out after RT secs"; with the TPG
+# enabled again the session logs in again by itself.
+check_past_timeout() {
+    local name=$1 tag=$2 mnt=$3 target=$4 portal=$5 iqn=$6 rt=$7 errs="" sid t0 terr t1 e i tmo k after ro
+    sid=$(sid_of "$target" "$portal")
+    tmo=$(sess_attr "$sid" recovery_tmo)
+    [ "$tmo" = "$rt" ] || errs+="recovery_tmo of session $sid is $tmo, expected $rt (replacement_timeout of the credential); "
+    writer_start "$tag" "$mnt" || errs+="the writer on $mnt did not start; "
+    t0=$(now)
+    $FAULT_TOOL lio-tpg "$iqn" 0
+    terr=""
+    for ((i = 0; i < (rt + 90) * 2; i++)); do
+        e=$(writer_errors "$tag" | head -n1)
+        if [ -n "$e" ]; then terr=$(awk '{ print $2 }' <<<"$e"); break; fi
+        sleep 0.5
+    done
+    if [ -z "$terr" ]; then
+        errs+="no I/O error within $((rt + 90)) s of the fault; "
+    else
+        case $e in *"Input/output error"*) ;; *) errs+="the first error is not EIO: $e; " ;; esac
+        awk -v a="$t0" -v b="$terr" -v rt="$rt" 'BEGIN { exit !(b - a >= rt - 1 && b - a <= rt + 30) }' ||
+            errs+="I/O failed $(ago "$t0" "$terr") s after the fault, expected $rt..$((rt + 30)) s; "
+    fi
+    k=$(journalctl -q -k -o cat --no-pager --since "@${t0%.*}" | grep -a -m1 "session recovery timed out after $rt secs")
+    [ -n "$k" ] || errs+="no 'session recovery timed out after $rt secs' in the kernel log; "
+    writer_stop "$tag" >/dev/null
+    t1=$(now)
+    $FAULT_TOOL lio-tpg "$iqn" 1
+    wait_logged_in "$sid" 120 || errs+="session $sid is $(sess_attr "$sid" state) 120 s after the TPG came back; "
+    after=$(ago "$t1" "$(now)")
+    ro=$(findmnt -n -o OPTIONS "$mnt" | cut -d, -f1)
+    echo "VMTEST TIME past-timeout-eio:$name $(ago "$t0" "${terr:-$t0}")"
+    verdict "$name" "$errs" "TPG of $iqn disabled, replacement_timeout $rt s: I/O failed after $(ago "$t0" "${terr:-$t0}") s with '${e#* * ERR }'; kernel: '$k'; TPG enabled again: session $sid $(sess_attr "$sid" state) after $after s, $mnt now mounted $ro"
+    journal_since "${t0%.*}" 16 | sed "s/^/    $name: /"
+}
+
+# check_iscsid_restart NAME TAG TARGET PORTAL: "systemctl restart
+# iscsid.service" with the writer running: iscsid has no node record for our
+# sessions, logs "Could not read data from db", takes the values the kernel
+# has (CHAP included) and logs in again (a sync is a reconnect): the writer
+# goes on, the session stays; prints each session's recovery_tmo before and
+# after (iscsid then uses iscsid.conf's timeouts)
+check_iscsid_restart() {
+    local name=$1 tag=$2 target=$3 portal=$4 errs="" before after s t0 n
+    before=$(for s in /sys/class/iscsi_session/session*; do printf '%s=%s ' "$(cat "$s/targetname" | sed 's/.*://')" "$(cat "$s/recovery_tmo")"; done)
+    t0=$(now)
+    check_fault "$name-reconnect" "$tag" "$target" "$portal" iscsid-restart
+    after=$(for s in /sys/class/iscsi_session/session*; do printf '%s=%s ' "$(cat "$s/targetname" | sed 's/.*://')" "$(cat "$s/recovery_tmo")"; done)
+    n=$(journalctl -q -o cat --no-pager --since "@${t0%.*}" -u iscsid.service | grep -c "Could not read data from db")
+    [ "$n" -ge 1 ] || errs+="no 'Could not read data from db' from the new iscsid; "
+    echo "VMTEST TIME recovery-tmo-before-iscsid-restart $before"
+    echo "VMTEST TIME recovery-tmo-after-iscsid-restart $after"
+    verdict "$name" "$errs" "new iscsid: $n x 'Could not read data from db. Using default and currently negotiated values'; recovery_tmo before: $before; after: $after"
+}
+
+# at_poweroff CMD...: run CMD after the last check and the final sync, just
+# before "VMTEST POWEROFF" (so that the host times the shutdown alone)
+AT_POWEROFF=()
+at_poweroff() { AT_POWEROFF+=("$*"); }
+# dirty_mounts MNT...: 2 MiB of unsynced data on each MNT, which the
+# unmount must write (run through at_poweroff, before the targets go away)
+dirty_mounts() {
+    local m
+    for m in "$@"; do head -c 2M /dev/urandom >"$m/dirty-at-shutdown.bin"; done
+    echo "vmtest: 2 MiB unsynced on $* before the targets go away"
+}
+
 # check_started_after NAME UNIT SECONDS: UNIT started no earlier than SECONDS
 # after boot (what held it back: network-online.target)
 check_started_after() {
@@ -561,5 +783,6 @@ echo "VMTEST CHECKS BEGIN"
 . /etc/vmtest/checks
 if [ "${VMTEST_DIAG:-1}" = 1 ]; then diagnostics; fi
 sync
+for c in "${AT_POWEROFF[@]}"; do eval "$c"; done
 echo "VMTEST POWEROFF"
 systemctl poweroff --no-block

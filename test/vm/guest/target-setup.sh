@@ -25,6 +25,15 @@
 #                                  would, its record in a throwaway tmpfs)
 # LIO is configured through configfs directly (what targetcli/rtslib write).
 # Passphrases go to cryptsetup on stdin, never on a command line.
+# "start" may run again (systemctl restart vmtest-target.service restarts
+# tgtd): what is already there (LIO targets, LUKS volumes) is left as it is.
+#
+# Fault verbs (scenario faults), each returns once done:
+#   block PORT        drop every TCP packet to and from PORT (nft): the
+#                     network to that portal is down, nothing answers
+#   unblock PORT      the network to PORT is back
+#   lio-tpg IQN 0|1   disable / enable the TPG of the LIO target IQN (LIO
+#                     closes its sessions and refuses logins while disabled)
 set -eu
 tgtadm() { /usr/sbin/tgtadm --lld iscsi "$@"; }
 
@@ -32,6 +41,7 @@ tgtadm() { /usr/sbin/tgtadm --lld iscsi "$@"; }
 luks_prepare() {
     local f=$1 pw=$2 dir=$3 map i
     map=vmtest-prep-$(basename "$f" .img)
+    if cryptsetup isLuks "$f" 2>/dev/null; then echo "vmtest target: $f is already a LUKS volume"; return 0; fi
     modprobe -q dm-crypt 2>/dev/null || true
     modprobe -q loop 2>/dev/null || true
     # pbkdf2 with the minimum iteration count: unlocking under TCG stays fast
@@ -77,8 +87,9 @@ LIO_N=0
 lio_target() {
     local iqn=$1 portal=$2 file=$3 user=$4 pw=$5 so tpg
     lio_setup
-    lio_backstore "$file"; so=$SO
     tpg=$CFS/iscsi/$iqn/tpgt_1
+    if [ -d "$tpg" ]; then echo "vmtest target: LIO $iqn already set up"; return 0; fi
+    lio_backstore "$file"; so=$SO
     mkdir -p "$tpg/lun/lun_0" "$tpg/np/$portal"
     ln -s "$so" "$tpg/lun/lun_0/$(basename "$so")"
     # demo mode (ACLs generated for any initiator), with TPG-level CHAP
@@ -95,6 +106,7 @@ lio_target() {
 # device addressing, also from 256 on) of an existing LIO target
 lio_lun() {
     local tpg=$CFS/iscsi/$1/tpgt_1 so
+    [ ! -d "$tpg/lun/lun_$2" ] || return 0
     lio_backstore "$3"; so=$SO
     mkdir -p "$tpg/lun/lun_$2"
     ln -s "$so" "$tpg/lun/lun_$2/$(basename "$so")"
@@ -195,6 +207,28 @@ start)
 byhand)
     byhand
     ;;
+block)
+    # one table per port, so that blocks of several ports come and go apart;
+    # on lo a packet passes the input hook once, in each direction
+    nft -f - <<EOF
+table inet vmtest_block_$2 {
+    chain input {
+        type filter hook input priority 0; policy accept;
+        tcp dport $2 drop
+        tcp sport $2 drop
+    }
+}
+EOF
+    echo "vmtest fault: network to port $2 down (nft drops tcp port $2)"
+    ;;
+unblock)
+    nft delete table inet "vmtest_block_$2"
+    echo "vmtest fault: network to port $2 back"
+    ;;
+lio-tpg)
+    echo "$3" >"$CFS/iscsi/$2/tpgt_1/enable"
+    echo "vmtest fault: LIO $2 tpgt_1 enable=$3"
+    ;;
 stop)
     for tid in $(tgtadm --op show --mode target | sed -n 's/^Target \([0-9]*\):.*/\1/p'); do
         tgtadm --op delete --mode target --tid "$tid" --force || true
@@ -202,5 +236,5 @@ stop)
     tgtadm --op delete --mode system || true
     ;;
 *)
-    echo "usage: $0 start|stop|byhand" >&2; exit 2 ;;
+    echo "usage: $0 start|stop|byhand|block PORT|unblock PORT|lio-tpg IQN 0|1" >&2; exit 2 ;;
 esac
