@@ -898,7 +898,8 @@ EOF
     check check_fault fault-link-down-30s ftgt "$IQN:ftgt" "$P4" link-down 3260 30
     check check_fault fault-lio-tpg flio "$IQN:flio" "$lio" tpg-cycle "$IQN:flio" 10
     check check_past_timeout fault-past-replacement-timeout fshort /mnt/fshort "$IQN:fshort" "$lio" "$IQN:fshort" 10
-    check check_iscsid_restart iscsid-restart flio "$IQN:flio" "$lio"
+    # pinned in sysfs: what iscsid restarts do not change (fshort is not)
+    check check_iscsid_restart iscsid-restart "'ftgt flio'" "'fdown fgone'"
     check check_fault fault-lio-tpg-after-iscsid-restart flio "$IQN:flio" "$lio" tpg-cycle "$IQN:flio" 10
     check check_writer_verify writer-verify-ftgt ftgt
     check check_writer_verify writer-verify-flio flio
@@ -910,7 +911,7 @@ EOF
     check at_poweroff /usr/local/lib/vmtest/target-setup.sh lio-tpg "$IQN:fgone" 0
     expect faults-mount-ftgt faults-mount-flio faults-mount-fshort faults-mount-fdown faults-mount-fgone \
            fault-tgtd-restart fault-link-down-30s fault-lio-tpg fault-past-replacement-timeout \
-           iscsid-restart-reconnect iscsid-restart fault-lio-tpg-after-iscsid-restart \
+           iscsid-restart fault-lio-tpg-after-iscsid-restart \
            writer-verify-ftgt writer-verify-flio no-failed-units \
            secrets-journal secrets-cmdline secrets-units secrets-nodedb
     mounted ftgt /mnt/ftgt; mounted flio /mnt/flio; mounted fshort /mnt/fshort

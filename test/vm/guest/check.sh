@@ -447,8 +447,8 @@ writer_loop() {  # TAG FILE DIR
         seq=$((seq + 1))
     done
     for ((i = 0; i < WRITER_SLOTS; i++)); do echo "${last[i]}"; done >"$d/expected"
-    if dd if="$f" bs=1M iflag=direct status=none 2>"$d/err" | awk -v tag="$tag" -v exp="$d/expected" '
-            BEGIN { while ((getline l < exp) > 0) want[n++] = l }
+    if dd if="$f" bs=1M iflag=direct status=none 2>"$d/err" | awk -v tag="$tag" -v wantf="$d/expected" '
+            BEGIN { while ((getline l < wantf) > 0) want[n++] = l }
             { s = NR - 1
               if ($1 != "vmtest-writer" || $2 != tag || (want[s] != "?" && $3 != want[s])) {
                   if (!bad) bad = sprintf("block %d holds \"%s %s %s\", expected seq %s", s, $1, $2, $3, want[s]); nbad++ } }
@@ -601,23 +601,71 @@ check_past_timeout() {
     journal_since "${t0%.*}" 16 | sed "s/^/    $name: /"
 }
 
-# check_iscsid_restart NAME TAG TARGET PORTAL: "systemctl restart
-# iscsid.service" with the writer running: iscsid has no node record for our
-# sessions, logs "Could not read data from db", takes the values the kernel
-# has (CHAP included) and logs in again (a sync is a reconnect): the writer
-# goes on, the session stays; prints each session's recovery_tmo before and
-# after (iscsid then uses iscsid.conf's timeouts)
+# sid_by_name SHORTNAME: the SID of the session whose target name ends in :SHORTNAME
+sid_by_name() {
+    local f
+    for f in /sys/class/iscsi_session/session*/targetname; do
+        case $(cat "$f") in *":$1") f=${f%/targetname}; echo "${f##*/session}"; return ;; esac
+    done
+}
+tmo_list() {
+    local s
+    for s in /sys/class/iscsi_session/session*; do
+        printf '%s=%s ' "$(sed 's/.*://' "$s/targetname")" "$(cat "$s/recovery_tmo")"
+    done
+}
+# check_iscsid_restart NAME "TAG..." "PIN..." : "systemctl restart
+# iscsid.service" with the writers TAG running. The new iscsid has no node
+# record for our sessions: for each it logs "Could not read data from db",
+# takes the values the kernel has (CHAP included) and iscsid.conf's timeouts,
+# and logs in again (a sync is a reconnect, one session after the other).
+# Checked: every session is LOGGED_IN again (same SIDs), the writers went on
+# without error, and the sessions of the targets PIN (short names), whose
+# recovery_tmo was written to sysfs before (the kernel then ignores what
+# iscsid sets), keep it; prints each writer's pause and every recovery_tmo
+# before and after.
 check_iscsid_restart() {
-    local name=$1 tag=$2 target=$3 portal=$4 errs="" before after s t0 n
-    before=$(for s in /sys/class/iscsi_session/session*; do printf '%s=%s ' "$(cat "$s/targetname" | sed 's/.*://')" "$(cat "$s/recovery_tmo")"; done)
+    local name=$1 tags=$2 pins=$3 errs="" before after t0 t1 n ns i s tag gap from to pauses="" p v sids0 sids1 uniq
+    for p in $pins; do
+        s=$(sid_by_name "$p")
+        v=$(cat "/sys/class/iscsi_session/session$s/recovery_tmo")
+        echo "$v" >"/sys/class/iscsi_session/session$s/recovery_tmo" || errs+="cannot write recovery_tmo of session $s; "
+    done
+    before=$(tmo_list)
+    sids0=$(iscsiadm -m session 2>/dev/null | awk '{ print $2 }' | sort | paste -sd' ')
+    ns=$(ls -d /sys/class/iscsi_session/session* | wc -l)
     t0=$(now)
-    check_fault "$name-reconnect" "$tag" "$target" "$portal" iscsid-restart
-    after=$(for s in /sys/class/iscsi_session/session*; do printf '%s=%s ' "$(cat "$s/targetname" | sed 's/.*://')" "$(cat "$s/recovery_tmo")"; done)
+    systemctl restart iscsid.service || errs+="systemctl restart iscsid.service failed; "
+    # the new iscsid logs "connectionN:0 is operational after recovery" once per session
+    for ((i = 0; i < 240; i++)); do
+        uniq=$(journalctl -q -o cat --no-pager --since "@${t0%.*}" -u iscsid.service |
+               sed -n 's/^connection\([0-9]*\):0 is operational after recovery.*/\1/p' | sort -u | wc -l)
+        [ "$uniq" -ge "$ns" ] && break
+        sleep 0.5
+    done
+    t1=$(now)
+    [ "$uniq" -ge "$ns" ] || errs+="only $uniq of $ns sessions logged in again within 120 s; "
+    for tag in $tags; do
+        writer_wait_ok "$tag" "$t1" 5 120 || errs+="writer $tag did not go on; "
+        [ -z "$(writer_errors "$tag")" ] || errs+="writer $tag: $(writer_errors "$tag" | head -n 1); "
+        read -r gap from to <<<"$(writer_gap "$tag" "$t0")"
+        echo "VMTEST TIME fault-pause:$name:$tag $gap"
+        pauses+="$tag $gap s, "
+    done
+    sids1=$(iscsiadm -m session 2>/dev/null | awk '{ print $2 }' | sort | paste -sd' ')
+    [ "$sids1" = "$sids0" ] || errs+="sessions were $sids0, now $sids1; "
+    after=$(tmo_list)
+    for p in $pins; do
+        [ "$(grep -o " $p=[0-9]*" <<<" $before")" = "$(grep -o " $p=[0-9]*" <<<" $after")" ] ||
+            errs+="$p: recovery_tmo pinned in sysfs changed: before $before, after $after; "
+    done
     n=$(journalctl -q -o cat --no-pager --since "@${t0%.*}" -u iscsid.service | grep -c "Could not read data from db")
-    [ "$n" -ge 1 ] || errs+="no 'Could not read data from db' from the new iscsid; "
+    [ "$n" -ge "$ns" ] || errs+="$n x 'Could not read data from db' for $ns sessions; "
+    echo "VMTEST TIME iscsid-resync $(ago "$t0" "$t1")"
     echo "VMTEST TIME recovery-tmo-before-iscsid-restart $before"
     echo "VMTEST TIME recovery-tmo-after-iscsid-restart $after"
-    verdict "$name" "$errs" "new iscsid: $n x 'Could not read data from db. Using default and currently negotiated values'; recovery_tmo before: $before; after: $after"
+    verdict "$name" "$errs" "new iscsid: $n x 'Could not read data from db. Using default and currently negotiated values', all $ns sessions ($sids1) logged in again with the kernel's CHAP values within $(ago "$t0" "$t1") s; I/O pause: ${pauses%, }; recovery_tmo before: $before; after: $after(pinned in sysfs: $pins; iscsid.conf says $(sed -n 's/^node.session.timeo.replacement_timeout *= *//p' /etc/iscsi/iscsid.conf))"
+    journal_since "${t0%.*}" 14 | sed "s/^/    $name: /"
 }
 
 # at_poweroff CMD...: run CMD after the last check and the final sync, just
