@@ -21,12 +21,18 @@
  * (session-owner.h) or writes the node record into the node DB (refusing
  * unless DBROOT/nodes is a tmpfs, so no secret reaches persistent
  * storage), checks it through libopeniscsiusr, logs in and removes the
- * record. With node.session.scan = manual it then attaches the LUN.
+ * record. A path whose portal does not answer a TCP connect within
+ * PORTAL_PROBE_TIMEOUT (portal-probe.h; "default" iface only) is not
+ * tried. With node.session.scan = manual it then attaches the LUN. The
+ * result goes to /run/iscsi-creds/login/ALIAS (login-state.h); with some
+ * paths left without a session, iscsi-creds-retry@ALIAS.service is
+ * started to watch them.
  *
  * Return: 0; errors of load_target(), load_chap_secrets(),
  * node_record_write(), node_db_check_record(), iscsiadm_login(),
- * login_paths(); -EMEDIUMTYPE if the node DB is not on a tmpfs; -ENXIO if
- * the target has no such LUN; -EIO if no path logged in.
+ * login_paths(); -EHOSTUNREACH if no path has a session and no portal
+ * answered; -EMEDIUMTYPE if the node DB is not on a tmpfs; -ENXIO if the
+ * target has no such LUN; -EIO if no path logged in.
  */
 int verb_login(const char *alias);
 

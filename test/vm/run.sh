@@ -28,7 +28,10 @@
 #              system mounted and working; shutdown order with them active
 #   slowboot   network-online.target held back 40 s, device-timeout = 20s:
 #              the device wait counts from the login, the LUN mounts
-#   all        basic failures advanced discovery multipath admin sharing distro slowboot
+#   late       targets that come up 60 s after boot: LUKS LUN mounted by the
+#              retry service, a second portal added to a running login, a
+#              wrong secret retried every 2 minutes
+#   all        basic failures advanced discovery multipath admin sharing distro slowboot late
 #   demo       the shipped example (examples/iscsi.target.demo and
 #              iscsi.auth.demo.plain) from /etc/credstore(.encrypted);
 #              used by demo.sh
@@ -69,18 +72,18 @@ while [ $# -gt 0 ]; do
         --keep) keep=1; shift ;;
         --overlay) overlay=$2; shift 2 ;;
         -v|--verbose) verbose=1; shift ;;
-        -h|--help) sed -n "2,42p" "$0"; exit 0 ;;
+        -h|--help) sed -n "2,45p" "$0"; exit 0 ;;
         -*) die "unknown option $1" ;;
         *) scenarios+=("$1"); shift ;;
     esac
 done
-ALL_SCENARIOS="basic failures advanced discovery multipath admin sharing distro slowboot"
+ALL_SCENARIOS="basic failures advanced discovery multipath admin sharing distro slowboot late"
 [ "${#scenarios[@]}" -gt 0 ] || scenarios=(all)
 expanded=()
 for s in "${scenarios[@]}"; do
     case $s in
         all) read -r -a more <<<"$ALL_SCENARIOS"; expanded+=("${more[@]}") ;;
-        basic|failures|advanced|discovery|multipath|admin|sharing|distro|slowboot|demo) expanded+=("$s") ;;
+        basic|failures|advanced|discovery|multipath|admin|sharing|distro|slowboot|late|demo) expanded+=("$s") ;;
         *) die "unknown scenario '$s' (known: $ALL_SCENARIOS all)" ;;
     esac
 done
@@ -823,6 +826,83 @@ EOF
     expect login-held-back slow-boot-mount no-failed-units \
            secrets-journal secrets-cmdline secrets-units secrets-nodedb
     mounted slow /mnt/slow
+}
+
+# Late storage (issue 10): targets that come up after the host.
+# - late: LUKS on a LIO LUN whose target appears 60 s after boot
+#   (vmtest-late.timer). The first login fails at once (nothing answers TCP),
+#   the boot goes on; iscsi-creds-retry@late.service probes with back-off and,
+#   once the target answers, starts /mnt/late's mount: login, unlock, mount.
+# - mp: a LIO target with two portals (attach only), the second one added
+#   60 s after boot: logged in through one, the retry reloads the login unit
+#   for the other.
+# - badpw: a tgtd target with a wrong secret: retried every 2 minutes, each
+#   attempt an authentication failure.
+scenario_late() {
+    local pwl pwm pwb wrong lpw c=/var/lib/vmtest/luks-content-1
+    pwl=$(rand_str 24) pwm=$(rand_str 24) pwb=$(rand_str 24) wrong=$(rand_str 24) lpw=$(rand_str 20)
+    install -m 0644 "$VM_DIR/guest/vmtest-late.timer" "$VM_DIR/guest/vmtest-late.service" "$ROOT/etc/systemd/system/"
+    mkdir -p "$ROOT/etc/systemd/system/timers.target.wants"
+    ln -sf ../vmtest-late.timer "$ROOT/etc/systemd/system/timers.target.wants/"
+
+    lun_content 1 "$ROOT$c" "late LUKS LUN"
+    truncate -s 40M "$ROOT/var/lib/vmtest/lun1.img"
+    LUNS=$((LUNS + 1))
+    TGT_CONF+="luks /var/lib/vmtest/lun1.img $lpw $c"$'\n'
+    TGT_CONF+="late-lio-target $IQN:late 127.0.0.1:3261 /var/lib/vmtest/lun1.img lena $pwl"$'\n'
+    SECRETS+=("$pwl" "$lpw")
+    target_cred late <<EOF
+target = $IQN:late
+portal = 127.0.0.1:3261
+lun = 0
+luks = yes
+mount = /mnt/late
+EOF
+    auth_cred late <<EOF
+node.session.auth.username = lena
+node.session.auth.password = $pwl
+EOF
+    luks_cred late "$lpw"
+
+    lio_target 2 "$IQN:mp" 127.0.0.1:3263 mona "$pwm"
+    TGT_CONF+="late-lio-np $IQN:mp 127.0.0.2:3263"$'\n'
+    target_cred mp <<EOF
+target = $IQN:mp
+portal = 127.0.0.1:3263
+portal = 127.0.0.2:3263
+lun = 0
+EOF
+    auth_cred mp <<EOF
+node.session.auth.username = mona
+node.session.auth.password = $pwm
+EOF
+
+    lun 3 "$IQN:badpw"; account 3 bert "$pwb"; secret "$wrong"
+    target_cred badpw <<EOF
+target = $IQN:badpw
+portal = $P4
+lun = 1
+mount = /mnt/badpw
+EOF
+    auth_cred badpw <<EOF
+node.session.auth.username = bert
+node.session.auth.password = $wrong
+EOF
+
+    check check_login_failed late-first-login late /mnt/late "'does not answer \\(connection refused'"
+    check check_retry_status late-retry-status late "'127.0.0.1:3261: connection refused'"
+    # the retry's longest interval (60 s) + login, unlock and mount on a loaded TCG guest
+    check check_late_mounted late-target-mounted late /mnt/late "${TOKEN[1]}" vmtest-late.service 90
+    check check_luks_open late-luks-open late /mnt/late
+    check check_paths_completed late-portal-added mp "$IQN:mp" 2 vmtest-late.service
+    check check_auth_retried wrong-secret-retried badpw 110
+    check check_failed_units no-other-failed-units iscsi-creds-login@badpw.service mnt-badpw.mount
+    check check_secrets secrets
+    expect late-first-login late-retry-status late-target-mounted late-luks-open late-portal-added \
+           wrong-secret-retried no-other-failed-units \
+           secrets-journal secrets-cmdline secrets-units secrets-nodedb
+    mounted late /mnt/late
+    UNLOCKED+=("late:/mnt/late")
 }
 
 # The admin's flow (issue 5), run on the host before the boot with the built
