@@ -57,7 +57,7 @@ int verb_reload(const char *alias);
  * Watches the portals the last login of @alias left without a session
  * (/run/iscsi-creds/login/ALIAS, login-state.h): probes them with a TCP
  * connect after 2 s, then after twice as long each time, at most 60 s
- * apart (after an authentication failure: 5 min); when one answers,
+ * apart (after an authentication failure: every 2 min); when one answers,
  * starts the unit the boot would have started for the alias (its mount,
  * unlock or login unit, target_boot_unit()), or reloads the login unit if
  * it is active with paths missing, and waits for that job. Publishes its

@@ -33,9 +33,9 @@
 /* Back-off while nothing answers: 2 s, doubling, at most a minute between probes. */
 #define RETRY_DELAY_FIRST (2 * USEC_PER_SEC)
 #define RETRY_DELAY_MAX (60 * USEC_PER_SEC)
-/* A rejected secret is a configuration error: tried again, and reported, every 5 minutes (an
+/* A rejected secret is a configuration error: tried again, and reported, every 2 minutes (an
  * array whose CHAP account is set up after the host booted still gets used). */
-#define RETRY_DELAY_AUTH (5 * USEC_PER_MINUTE)
+#define RETRY_DELAY_AUTH (2 * USEC_PER_MINUTE)
 /* A started mount waits for the login (TimeoutStartSec=120s), then the device (device-timeout,
  * 90 s unless set), then mounts: far less than this. */
 #define RETRY_JOB_TIMEOUT (15 * USEC_PER_MINUTE)
