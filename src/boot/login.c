@@ -81,6 +81,15 @@ static Target path_of(const Target *t, const NodeRef *p) {
         return path;
 }
 
+/* 1 if @subdir is on a tmpfs or ramfs, 0 if not, -errno if it cannot be told. */
+static int check_dir_in_memory_quiet(const char *subdir) {
+        struct statfs sfs;
+
+        if (statfs(subdir, &sfs) < 0)
+                return -errno;
+        return sfs.f_type == TMPFS_MAGIC || sfs.f_type == RAMFS_MAGIC;
+}
+
 /* The record will hold secrets: refuse unless it goes to memory. */
 static int check_dir_in_memory(const char *subdir) {
         struct statfs sfs;
@@ -552,6 +561,13 @@ static int login_run(const char *alias, bool reload) {
         size_t n_up = 0;
         int r;
 
+        /* Run without the unit's sandbox (ExecReload=+...): make its tmpfs ourselves. */
+        if (reload && check_dir_in_memory_quiet(NODE_DB_ROOT "/nodes") <= 0) {
+                r = node_db_make_private(NODE_DB_ROOT);
+                if (r < 0)
+                        return log_error_errno(r, "%s: cannot mount a private tmpfs over %s/nodes and "
+                                               "send_targets: %m", alias, NODE_DB_ROOT);
+        }
         r = login_load(alias, &l);
         if (r >= 0)
                 r = login_sessions(&l);

@@ -116,7 +116,9 @@ static int probe(const char *alias, const LoginState *ls, RetryState *st, char *
 
 /* One login attempt: start the alias's unit (reload the login unit when it is active with
  * paths missing) and wait for the job. Returns the login's new state in @ls. */
-static int attempt(sd_bus *bus, const char *alias, LoginState *ls, RetryState *st, const char *answered) {
+static int attempt(const char *alias, LoginState *ls, RetryState *st, const char *answered) {
+        /* A connection per attempt: PID 1 may have dropped one that sat idle for minutes. */
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
         _cleanup_free_ char *login = NULL;
         const char *unit, *method, *result = "unknown";
         bool reload;
@@ -133,6 +135,9 @@ static int attempt(sd_bus *bus, const char *alias, LoginState *ls, RetryState *s
         publish(alias, st);
         log_internal(LOG_NOTICE, 0, MESSAGE_ID_RETRY_ATTEMPT, "%s: portal %s answers; %s %s (attempt %u).", alias,
                      answered, reload ? "reloading" : "starting", unit, st->attempts);
+        r = manager_bus_open(&bus);
+        if (r < 0)
+                return log_error_errno(r, "%s: cannot connect to systemd (/run/systemd/private): %m", alias);
         r = manager_queue_job(bus, method, unit, RETRY_JOB_TIMEOUT, &result);
         if (r < 0)
                 return log_error_errno(r, "%s: cannot %s %s: %m", alias, reload ? "reload" : "start", unit);
@@ -162,7 +167,7 @@ static int reread(const char *alias, LoginState *ls) {
         return 0;
 }
 
-static int retry_loop(sd_bus *bus, const char *alias, RetryState *st) {
+static int retry_loop(const char *alias, RetryState *st) {
         usec_t delay = RETRY_DELAY_FIRST;
         char reported[RETRY_ERROR_MAX] = "";
         LoginState ls;
@@ -232,7 +237,7 @@ static int retry_loop(sd_bus *bus, const char *alias, RetryState *st) {
                         continue;
                 }
                 was_failed = ls.result == LOGIN_RESULT_FAILED;
-                r = attempt(bus, alias, &ls, st, answered);
+                r = attempt(alias, &ls, st, answered);
                 if (r < 0)
                         return r;
                 /* Progress (some paths up now): watch the rest from the shortest delay again. */
@@ -242,7 +247,6 @@ static int retry_loop(sd_bus *bus, const char *alias, RetryState *st) {
 }
 
 int verb_retry(const char *alias) {
-        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
         struct sigaction sa = { .sa_handler = on_term };
         RetryState st = { .since = now_realtime() };
         int r;
@@ -253,10 +257,7 @@ int verb_retry(const char *alias) {
         sigemptyset(&sa.sa_mask);
         if (sigaction(SIGTERM, &sa, NULL) < 0 || sigaction(SIGINT, &sa, NULL) < 0)
                 return log_error_errno(errno, "Cannot handle SIGTERM: %m");
-        r = manager_bus_open(&bus);
-        if (r < 0)
-                return log_error_errno(r, "%s: cannot connect to systemd (/run/systemd/private): %m", alias);
-        r = retry_loop(bus, alias, &st);
+        r = retry_loop(alias, &st);
         (void) unlink(state_path);
         return r;
 }

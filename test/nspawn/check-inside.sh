@@ -12,6 +12,8 @@ for _ in $(seq 120); do
                 grep -qs '^phase=waiting' /run/iscsi-creds/retry/enc && break
         sleep 0.5
 done
+ISCSI_CREDS_ADMIN=/opt/iscsi-creds/sbin/iscsi-creds-admin /opt/iscsi-creds/sbin/iscsi-creds status --json enc \
+        >"$out/status.json" 2>"$out/status.err"
 cp /run/iscsi-creds/retry/enc "$out/retry-state.enc" 2>/dev/null || echo "no retry state" >"$out/retry-state.enc"
 {
         for u in iscsi-creds-login@enc.service iscsi-creds-login@smbios.service iscsi-creds-retry@enc.service; do

@@ -42,6 +42,7 @@ rm -rf "$root/etc/iscsi/nodes" "$root/etc/iscsi/send_targets"
 
 # The project, installed by hand into paths outside the read-only /usr.
 install -m 0755 "$build/iscsi-creds" "$root/opt/iscsi-creds/sbin/iscsi-creds"
+install -m 0755 "$build/iscsi-creds-admin" "$root/opt/iscsi-creds/sbin/iscsi-creds-admin"
 install -m 0755 "$build/iscsi-creds-generator" "$root/etc/systemd/system-generators/iscsi-creds-generator"
 install -m 0644 "$build/test/nspawn/iscsi-creds-login@.service" "$build/test/nspawn/iscsi-creds-retry@.service" \
         "$root/etc/systemd/system/"
@@ -151,6 +152,8 @@ check "enc: the retry's state says why the attempt failed" \
         grep -qxE 'last_error=the iSCSI stack failed \(iscsid, transport module or node DB\) \(exit status 6\)' \
         "$results/retry-state.enc"
 check "enc: retry messages carry their MESSAGE_ID" has "$results/journal.retry-attempt" "ISCSI_CREDS_ALIAS=enc"
+check "enc: iscsi-creds status --json shows the retry waiting after its first attempt" \
+        grep -qE '"state":"waiting","attempts":[1-9]' <(tr -d ' \n' <"$results/status.json")
 check "record lived only in the unit's tmpfs (host node DB empty)" test ! -s "$results/host-nodes"
 for s in "$secret_enc" "$secret_smbios"; do
         check "secret absent from the journal (${s:0:8}...)" hasnt "$results/journal.export" "$s"

@@ -488,6 +488,10 @@ check_retry_status() {
     txt=$(iscsi-creds status "$alias" 2>/dev/null | grep -A1 '^    retry:' | paste -sd' ')
     [ -n "$txt" ] || errs+="no 'retry:' line in iscsi-creds status; "
     echo "    $name: status: $txt"
+    if [ -n "$errs" ]; then
+        errs+="status --json: $(iscsi-creds status --json "$alias" 2>&1 | tr -d ' \n' | tail -c 600); "
+        errs+="state file: $(tr '\n' ' ' </run/iscsi-creds/retry/"$alias" 2>&1); "
+    fi
     verdict "$name" "$errs" "$unit active; status --json retry: $js"
 }
 
