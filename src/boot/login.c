@@ -608,7 +608,9 @@ int verb_login(const char *alias) {
 }
 
 int verb_reload(const char *alias) {
-        return login_run(alias, true);
+        int r = use_login_unit_credentials(alias);
+
+        return r < 0 ? r : login_run(alias, true);
 }
 
 int verb_logout(const char *alias) {
