@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <json-c/json.h>
 #include <systemd/sd-bus.h>
@@ -24,6 +25,7 @@
 #include "commands.h"
 #include "load.h"
 #include "log.h"
+#include "login-state.h"
 #include "iscsi-name.h"
 #include "iscsi-session.h"
 #include "session-owner.h"
@@ -52,6 +54,8 @@ typedef struct TargetStatus {
         DeviceLink *devices;            /* [0] the LUN, then its partitions */
         size_t n_devices;
         int mounted;                    /* 1, 0, or -1 when there is no mount point */
+        bool retrying;                  /* iscsi-creds-retry@ALIAS.service is active */
+        RetryState retry;               /* its state file, when @retrying */
 } TargetStatus;
 
 static void status_help(void) {
@@ -59,7 +63,8 @@ static void status_help(void) {
                "\n"
                "Show each declared target (or those named): its definition, the state of its login\n"
                "unit, its iSCSI session (SID, portal, session and connection state), the block\n"
-               "devices of the LUN and whether the mount point is mounted. --json prints one JSON\n"
+               "devices of the LUN, whether the mount point is mounted and, while a login is tried\n"
+               "again in the background, the retry's state. --json prints one JSON\n"
                "object with the stable fields documented in iscsi-creds(8).\n");
 }
 
@@ -254,6 +259,36 @@ static int find_session(TargetStatus *s) {
         return iscsi_session_find(&s->session_path, &s->session);
 }
 
+/* The retry service's state (login-state.h), shown only while the service runs: a file left
+ * behind by one that was killed says nothing. */
+static int collect_retry(TargetStatus *s, sd_bus *bus) {
+        _cleanup_free_ char *unit = NULL, *active = NULL, *sub = NULL;
+        int r;
+
+        if (asprintf(&unit, "iscsi-creds-retry@%s.service", s->target->alias) < 0)
+                return -ENOMEM;
+        r = get_unit_state(bus, unit, &active, &sub);
+        if (r < 0)
+                return r;
+        if (!STR_IN_SET(active, "active", "activating", "reloading", "unknown"))
+                return 0;
+        r = retry_state_read(RETRY_STATE_DIR, s->target->alias, &s->retry);
+        if (r == -ENOMEM)
+                return r;
+        s->retrying = r >= 0;
+        return 0;
+}
+
+/* Seconds from now to a CLOCK_REALTIME time in µs, 0 if past. */
+static long long seconds_until(usec_t t) {
+        struct timespec ts;
+        usec_t now;
+
+        clock_gettime(CLOCK_REALTIME, &ts);
+        now = (usec_t) ts.tv_sec * USEC_PER_SEC + (usec_t) ts.tv_nsec / 1000;
+        return t > now ? (long long) ((t - now + USEC_PER_SEC / 2) / USEC_PER_SEC) : 0;
+}
+
 static int collect_status(TargetStatus *s, sd_bus *bus) {
         int r;
 
@@ -272,6 +307,9 @@ static int collect_status(TargetStatus *s, sd_bus *bus) {
         if (r < 0)
                 return r;
 
+        r = collect_retry(s, bus);
+        if (r < 0)
+                return r;
         r = find_session(s);
         if (r < 0)
                 return r;
@@ -333,6 +371,16 @@ static void print_text(const TargetStatus *s) {
                 printf("    mount:   %s (%s)\n", t->mount, s->mounted > 0 ? "mounted" : "not mounted");
         else
                 printf("    mount:   none (attach only)\n");
+        if (s->retrying) {
+                printf("    retry:   %s, %u login attempt%s, %u probe%s without answer", retry_phase_to_string(s->retry.phase),
+                       s->retry.attempts, s->retry.attempts == 1 ? "" : "s", s->retry.probes,
+                       s->retry.probes == 1 ? "" : "s");
+                if (s->retry.phase == RETRY_WAITING && s->retry.next_attempt)
+                        printf(", next in %lld s", seconds_until(s->retry.next_attempt));
+                printf("\n");
+                if (s->retry.last_error[0])
+                        printf("             last error: %s\n", s->retry.last_error);
+        }
         printf("\n");
 }
 
@@ -394,6 +442,21 @@ static json_object *status_to_json(const TargetStatus *s) {
                 json_object_array_add(x, d);
         }
         json_object_object_add(o, "devices", x);
+
+        x = NULL;
+        if (s->retrying) {
+                x = json_object_new_object();
+                json_object_object_add(x, "state", json_object_new_string(retry_phase_to_string(s->retry.phase)));
+                json_object_object_add(x, "attempts", json_object_new_int64(s->retry.attempts));
+                json_object_object_add(x, "probes", json_object_new_int64(s->retry.probes));
+                json_object_object_add(x, "last_error", json_string_or_null(s->retry.last_error[0] ?
+                                                                             s->retry.last_error : NULL));
+                json_object_object_add(x, "next_attempt_usec", s->retry.next_attempt ?
+                                       json_object_new_int64((int64_t) s->retry.next_attempt) : NULL);
+                json_object_object_add(x, "next_attempt_in_sec", s->retry.next_attempt ?
+                                       json_object_new_int64(seconds_until(s->retry.next_attempt)) : NULL);
+        }
+        json_object_object_add(o, "retry", x);
         return o;
 }
 

@@ -3,8 +3,8 @@
 
 /*
  * The commands iscsi-creds' units run at boot and shutdown: "iscsi-creds
- * login|logout|unlock|lock ALIAS". They live in the iscsi-creds program
- * itself, which links only what they need (libsystemd for the journal,
+ * login|reload|retry|logout|unlock|lock ALIAS". They live in the
+ * iscsi-creds program itself, which links only what they need (libsystemd for the journal,
  * libopeniscsiusr, libcryptsetup), so that it starts on a machine, or in
  * an initrd, without the admin commands' libraries.
  */
@@ -21,14 +21,54 @@
  * (session-owner.h) or writes the node record into the node DB (refusing
  * unless DBROOT/nodes is a tmpfs, so no secret reaches persistent
  * storage), checks it through libopeniscsiusr, logs in and removes the
- * record. With node.session.scan = manual it then attaches the LUN.
+ * record. A path whose portal does not answer a TCP connect within
+ * PORTAL_PROBE_TIMEOUT (portal-probe.h; "default" iface only) is not
+ * tried. With node.session.scan = manual it then attaches the LUN. The
+ * result goes to /run/iscsi-creds/login/ALIAS (login-state.h); with some
+ * paths left without a session, iscsi-creds-retry@ALIAS.service is
+ * started to watch them.
  *
  * Return: 0; errors of load_target(), load_chap_secrets(),
  * node_record_write(), node_db_check_record(), iscsiadm_login(),
- * login_paths(); -EMEDIUMTYPE if the node DB is not on a tmpfs; -ENXIO if
- * the target has no such LUN; -EIO if no path logged in.
+ * login_paths(); -EHOSTUNREACH if no path has a session and no portal
+ * answered; -EMEDIUMTYPE if the node DB is not on a tmpfs; -ENXIO if the
+ * target has no such LUN; -EIO if no path logged in.
  */
 int verb_login(const char *alias);
+
+/**
+ * verb_reload() - "iscsi-creds reload ALIAS" (ExecReload= of the login unit)
+ * @alias: target alias
+ *
+ * verb_login() again while the unit is active: paths with a session are
+ * used as they are, the others are logged in (with discovery, SendTargets
+ * is asked again). What iscsi-creds-retry@.service runs, through
+ * "systemctl reload", once a portal without a session answers. Unlike
+ * verb_login() it never logs out a session when it fails.
+ *
+ * Return: as verb_login().
+ */
+int verb_reload(const char *alias);
+
+/**
+ * verb_retry() - "iscsi-creds retry ALIAS" (ExecStart= of iscsi-creds-retry@.service)
+ * @alias: target alias
+ *
+ * Watches the portals the last login of @alias left without a session
+ * (/run/iscsi-creds/login/ALIAS, login-state.h): probes them with a TCP
+ * connect after 2 s, then after twice as long each time, at most 60 s
+ * apart (after an authentication failure: every 2 min); when one answers,
+ * starts the unit the boot would have started for the alias (its mount,
+ * unlock or login unit, target_boot_unit()), or reloads the login unit if
+ * it is active with paths missing, and waits for that job. Publishes its
+ * state in /run/iscsi-creds/retry/ALIAS and in the unit's STATUS=; logs one
+ * message per change of state (MESSAGE_ID_RETRY_*). Needs no credential.
+ *
+ * Return: 0 once every path has a session, or on SIGTERM (the file is
+ * removed); -EINVAL invalid alias; -ENOENT no login result to act on;
+ * -errno of connecting to systemd or of queueing a job.
+ */
+int verb_retry(const char *alias);
 
 /**
  * verb_logout() - "iscsi-creds logout ALIAS" (ExecStopPost= of the login unit)

@@ -12,6 +12,7 @@
 #include "iscsiadm.h"
 #include "log.h"
 #include "node-record.h"
+#include "portal-probe.h"
 #include "secret.h"
 #include "string-util.h"
 
@@ -111,6 +112,25 @@ static int discover_all(const Target *t, const ChapSecrets *secrets, usec_t dead
         return n_ok > 0 ? 0 : first_error;
 }
 
+/* No discovery portal answering TCP (portal-probe.h): fail now rather than
+ * after every portal's share of the discovery time. With some answering,
+ * discover_all() tries them all (a dead one fails its share quickly). */
+static int probe_discovery_portals(const Target *t) {
+        int errors[PORTALS_MAX], n;
+
+        if (!streq(t->iface, "default"))
+                return 0;
+        n = portal_probe_all(t->portals, t->n_portals, PORTAL_PROBE_TIMEOUT, errors);
+        if (n != 0)
+                return 0;
+        for (size_t i = 0; i < t->n_portals; i++)
+                log_internal(LOG_ERR, errors[i], MESSAGE_ID_TARGET_UNREACHABLE,
+                             "%s: discovery portal %s:%u does not answer (%s within %llu s).", t->credential,
+                             t->portals[i].address, t->portals[i].port, portal_probe_error_string(errors[i]),
+                             (unsigned long long) (PORTAL_PROBE_TIMEOUT / USEC_PER_SEC));
+        return -EHOSTUNREACH;
+}
+
 int login_paths(const Target *t, const ChapSecrets *secrets, usec_t deadline, NodeRef **ret, size_t *ret_n) {
         _cleanup_free_ NodeRef *refs = NULL;
         size_t n = 0, k = 0;
@@ -119,6 +139,9 @@ int login_paths(const Target *t, const ChapSecrets *secrets, usec_t deadline, No
         if (!t->discovery)
                 return configured_paths(t, ret, ret_n);
 
+        r = probe_discovery_portals(t);
+        if (r < 0)
+                return r;
         r = discover_all(t, secrets, deadline);
         if (r < 0)
                 return r;

@@ -25,8 +25,12 @@
  * "target =" when set, with a valid iSCSI name and a 16-bit TPGT, are the
  * paths. The discovery records are removed again (they hold secrets).
  *
- * Return: 0; -ENOENT if discovery announced no matching target; the first
- * discovery error if no portal answered; -ENOMEM.
+ * Before that, with the "default" iface, every discovery portal is probed
+ * with a TCP connect (portal-probe.h); if none answers, nothing is run.
+ *
+ * Return: 0; -EHOSTUNREACH if no discovery portal answers a TCP connect;
+ * -ENOENT if discovery announced no matching target; the first discovery
+ * error if no portal answered; -ENOMEM.
  */
 int login_paths(const Target *t, const ChapSecrets *secrets, usec_t deadline, NodeRef **ret, size_t *ret_n);
 

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
 /*
- * iscsi-creds(8). The commands the units run (login, logout, unlock, lock)
- * are here; every other command is the admin's and runs in
+ * iscsi-creds(8). The commands the units run (login, reload, retry, logout,
+ * unlock, lock) are here; every other command is the admin's and runs in
  * iscsi-creds-admin, which this program executes with the same arguments.
  * So what PID 1 starts at boot links only libsystemd, libopeniscsiusr and
  * libcryptsetup, and starts where the admin's libraries (json-c, libyaml)
@@ -67,6 +67,8 @@ int main(int argc, char *argv[]) {
                 int (*run)(const char *alias);
         } unit_verbs[] = {
                 { "login", verb_login },
+                { "reload", verb_reload },
+                { "retry", verb_retry },
                 { "logout", verb_logout },
                 { "unlock", verb_unlock },
                 { "lock", verb_lock },
@@ -77,7 +79,7 @@ int main(int argc, char *argv[]) {
         /* The admin's program, run below with execve(2), turns core dumps off again itself. */
         if (!cli_start(argc, argv, &verb, &status))
                 return status;
-        if (!STR_IN_SET(verb, "login", "logout", "unlock", "lock"))
+        if (!STR_IN_SET(verb, "login", "reload", "retry", "logout", "unlock", "lock"))
                 return run_admin(argv);
 
         if (need_alias(argc, argv, verb) < 0)

@@ -23,8 +23,11 @@
 #include "iscsiadm.h"
 #include "load.h"
 #include "log.h"
+#include "login-state.h"
+#include "manager-bus.h"
 #include "node-db.h"
 #include "node-record.h"
+#include "portal-probe.h"
 #include "scsi-scan.h"
 #include "secret.h"
 #include "service-creds.h"
@@ -76,6 +79,15 @@ static Target path_of(const Target *t, const NodeRef *p) {
         path.tpgt = p->tpgt;
         path.iface = (char *) p->iface;
         return path;
+}
+
+/* 1 if @subdir is on a tmpfs or ramfs, 0 if not, -errno if it cannot be told. */
+static int check_dir_in_memory_quiet(const char *subdir) {
+        struct statfs sfs;
+
+        if (statfs(subdir, &sfs) < 0)
+                return -errno;
+        return sfs.f_type == TMPFS_MAGIC || sfs.f_type == RAMFS_MAGIC;
 }
 
 /* The record will hold secrets: refuse unless it goes to memory. */
@@ -431,6 +443,45 @@ static int leave_all(const char *alias) {
         return first_error;
 }
 
+/* A portal where nothing answers would cost iscsiadm initial_login_retry_max x
+ * login_timeout (about a minute) while the boot waits: ask TCP first
+ * (portal-probe.h), and leave such paths to the retry service. Only for
+ * the "default" iface over TCP, whose connections leave by the routing
+ * table as the probe's do; other ifaces are bound to a NIC or offloaded.
+ * Returns -EHOSTUNREACH when no path is up and none answers. */
+static int probe_needed(Login *l) {
+        Portal portals[PORTAL_PROBE_MAX];
+        int errors[PORTAL_PROBE_MAX];
+        size_t idx[PORTAL_PROBE_MAX], n = 0, n_up = 0, n_left = 0;
+
+        if (!streq(l->t->iface, "default") || !streq_ptr(l->transport, "tcp"))
+                return 0;
+        for (size_t i = 0; i < l->n && n < PORTAL_PROBE_MAX; i++)
+                if (l->need[i]) {
+                        idx[n] = i;
+                        portals[n++] = l->paths[i].portal;
+                }
+        if (n == 0 || portal_probe_all(portals, n, PORTAL_PROBE_TIMEOUT, errors) < 0)
+                return 0;
+        for (size_t k = 0; k < n; k++) {
+                const Target *p = &l->paths[idx[k]];
+
+                if (errors[k] == 0)
+                        continue;
+                l->need[idx[k]] = false;
+                log_internal(LOG_ERR, errors[k], MESSAGE_ID_TARGET_UNREACHABLE,
+                             "%s: portal %s:%u of %s does not answer (%s within %llu s); not logging in there.",
+                             p->credential, p->portal.address, p->portal.port, p->name,
+                             portal_probe_error_string(errors[k]),
+                             (unsigned long long) (PORTAL_PROBE_TIMEOUT / USEC_PER_SEC));
+        }
+        for (size_t i = 0; i < l->n; i++) {
+                n_up += l->up[i];
+                n_left += l->need[i];
+        }
+        return n_up + n_left == 0 ? -EHOSTUNREACH : 0;
+}
+
 /* Everything up to having sessions, under the paths' locks. */
 static int login_sessions(Login *l) {
         SessionOwner **owners = NULL;
@@ -456,40 +507,110 @@ static int login_sessions(Login *l) {
                         owners[i] = NULL;
                 }
         if (r >= 0)
+                r = probe_needed(l);
+        if (r >= 0)
                 r = login_needed(l, owners, start + LOGIN_BUDGET);
         session_owners_unlock(owners, l->n);
         return r;
 }
 
-int verb_login(const char *alias) {
+/* What the retry service needs to know (login-state.h): the result, the
+ * unit to start again, the portals to watch. Nothing secret. */
+static void record_result(const char *alias, const Login *l, size_t n_up, int r) {
+        LoginState st = {
+                .result = n_up == 0 ? LOGIN_RESULT_FAILED : n_up < l->n ? LOGIN_RESULT_PARTIAL : LOGIN_RESULT_OK,
+                .status = n_up == 0 ? exit_status_from_errno(r < 0 ? r : -EIO) : 0,
+        };
+        _cleanup_free_ char *unit = NULL;
+        int k;
+
+        if (l->t && target_boot_unit(l->t, &unit) >= 0 && strlen(unit) < sizeof st.unit)
+                strcpy(st.unit, unit);
+        for (size_t i = 0; i < l->n && st.n_down < LOGIN_STATE_PORTALS_MAX; i++)
+                if (!l->up[i])
+                        st.down[st.n_down++] = l->paths[i].portal;
+        /* No path known (discovery failed): watch the discovery portals. */
+        for (size_t i = 0; l->t && l->n == 0 && i < l->t->n_portals; i++)
+                st.down[st.n_down++] = l->t->portals[i];
+        k = login_state_write(LOGIN_STATE_DIR, alias, &st);
+        if (k < 0)
+                log_warning_errno(k, "%s: cannot record the login's result in %s: %m", alias, LOGIN_STATE_DIR);
+}
+
+/* Paths without a session: iscsi-creds-retry@.service watches them (a failed
+ * login starts it by OnFailure=). Queued, not waited for: it runs after us. */
+static void start_retry(const char *alias) {
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        _cleanup_free_ char *unit = NULL;
+        int r;
+
+        if (asprintf(&unit, "iscsi-creds-retry@%s.service", alias) < 0)
+                return (void) log_oom();
+        r = manager_bus_open(&bus);
+        if (r >= 0)
+                r = manager_queue_job(bus, "StartUnit", unit, 0, NULL);
+        if (r < 0)
+                log_warning_errno(r, "%s: cannot start %s; the portals without a session are not tried again: %m",
+                                  alias, unit);
+}
+
+/* verb_login() and, with @reload, verb_reload(): the same, except that a
+ * reload never logs out what is there when nothing new comes up. */
+static int login_run(const char *alias, bool reload) {
         _cleanup_(login_done) Login l = {};
         size_t n_up = 0;
         int r;
 
+        /* Run without the unit's sandbox (ExecReload=+...): make its tmpfs ourselves. */
+        if (reload && check_dir_in_memory_quiet(NODE_DB_ROOT "/nodes") <= 0) {
+                r = node_db_make_private(NODE_DB_ROOT);
+                if (r < 0)
+                        return log_error_errno(r, "%s: cannot mount a private tmpfs over %s/nodes and "
+                                               "send_targets: %m", alias, NODE_DB_ROOT);
+        }
         r = login_load(alias, &l);
-        if (r < 0)
-                return r;
-        r = login_sessions(&l);
+        if (r >= 0)
+                r = login_sessions(&l);
         for (size_t i = 0; i < l.n; i++)
                 n_up += l.up[i];
+        if (alias_is_valid(alias))
+                record_result(alias, &l, n_up, r);
         if (n_up == 0) {
-                (void) leave_all(alias);
+                if (!reload)
+                        (void) leave_all(alias);
                 return r < 0 ? r : -EIO;
         }
-        if (n_up < l.n)
-                log_notice("%s: logged in through %zu of %zu portals.", l.t->credential, n_up, l.n);
+        if (n_up < l.n) {
+                log_notice("%s: logged in through %zu of %zu portals; the others are tried again in the background "
+                           "(iscsi-creds-retry@%s.service).", l.t->credential, n_up, l.n, alias);
+                if (!reload)
+                        start_retry(alias);
+        }
 
         for (size_t i = 0; i < l.n && !l.t->scan_auto; i++) {
                 if (!l.up[i])
                         continue;
                 r = attach_lun(&l.paths[i], l.sid[i]);
-                if (r < 0) {
+                if (r < 0 && !reload) {
                         /* ExecStopPost= would do it too; be sure no session of ours stays behind. */
+                        record_result(alias, &l, 0, r);
                         (void) leave_all(alias);
                         return r;
                 }
+                if (r < 0)
+                        return r;
         }
         return 0;
+}
+
+int verb_login(const char *alias) {
+        return login_run(alias, false);
+}
+
+int verb_reload(const char *alias) {
+        int r = use_login_unit_credentials(alias);
+
+        return r < 0 ? r : login_run(alias, true);
 }
 
 int verb_logout(const char *alias) {

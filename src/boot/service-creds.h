@@ -22,6 +22,21 @@
 int load_service_target(const char *alias, bool system_fallback, Target **ret);
 
 /**
+ * use_login_unit_credentials() - point $CREDENTIALS_DIRECTORY at the login unit's
+ * @alias: target alias (validated here)
+ *
+ * An ExecReload= process gets no $CREDENTIALS_DIRECTORY before systemd 257
+ * (only the main process is set up with EXEC_WRITE_CREDENTIALS; systemd
+ * issue 35227), though PID 1 keeps the unit's credentials, in
+ * /run/credentials/UNIT (the %d specifier, systemd.unit(5)), while it is
+ * active. If the variable is unset and that directory exists, set it.
+ *
+ * Return: 1 if set, 0 if already set or the directory is absent; -EINVAL
+ * (bad alias); -ENOMEM.
+ */
+int use_login_unit_credentials(const char *alias);
+
+/**
  * read_service_secret() - read a secret credential handed to this unit
  * @name: credential name, e.g. "iscsi.luks.t1"
  * @ret: its bytes, NUL-terminated; free with erase_and_free()

@@ -58,17 +58,25 @@ bool credential_name_is_valid(const char *name) {
 }
 
 /* Room for the whole search path of credential.h. */
-#define SEARCH_DIRS_MAX 10
+#define SEARCH_DIRS_MAX 12
 
-/* "DIR" from the environment variable @env if set and not empty, else ROOT + @fallback. */
-static void env_or_root(SearchDir *d, const char *env, const char *root, const char *fallback, DirKind kind) {
+/* "DIR" from the environment variable @env if set and not empty, then ROOT + @fallback if it is another
+ * directory: a generator gets the system credentials in $CREDENTIALS_DIRECTORY (systemd 254), but the admin
+ * command run from a service sees that service's own credentials there, and the system ones only in
+ * /run/credentials/@system. Returns how many entries of @d were filled (1 or 2). */
+static size_t env_or_root(SearchDir *d, const char *env, const char *root, const char *fallback, DirKind kind) {
         const char *e = getenv(env);
+        size_t n = 0;
 
-        if (!isempty(e))
-                snprintf(d->path, PATH_MAX, "%s", e);
-        else
-                snprintf(d->path, PATH_MAX, "%s%s", root, fallback);
-        d->kind = kind;
+        if (!isempty(e)) {
+                snprintf(d[n].path, PATH_MAX, "%s", e);
+                d[n++].kind = kind;
+        }
+        snprintf(d[n].path, PATH_MAX, "%s%s", root, fallback);
+        d[n].kind = kind;
+        if (n > 0 && streq(d[0].path, d[1].path))
+                return n;
+        return n + 1;
 }
 
 static size_t search_path(CredentialSearch search, SearchDir dirs[static SEARCH_DIRS_MAX]) {
@@ -98,12 +106,12 @@ static size_t search_path(CredentialSearch search, SearchDir dirs[static SEARCH_
                 return n;
         }
 
-        env_or_root(&dirs[n++], "ENCRYPTED_CREDENTIALS_DIRECTORY", root, "/run/credentials/@encrypted", DIR_ENCRYPTED);
+        n += env_or_root(&dirs[n], "ENCRYPTED_CREDENTIALS_DIRECTORY", root, "/run/credentials/@encrypted", DIR_ENCRYPTED);
         for (size_t i = 0; i < ELEMENTSOF(encrypted_stores); i++) {
                 snprintf(dirs[n].path, PATH_MAX, "%s%s", root, encrypted_stores[i]);
                 dirs[n++].kind = DIR_ENCRYPTED;
         }
-        env_or_root(&dirs[n++], "CREDENTIALS_DIRECTORY", root, "/run/credentials/@system", DIR_SYSTEM);
+        n += env_or_root(&dirs[n], "CREDENTIALS_DIRECTORY", root, "/run/credentials/@system", DIR_SYSTEM);
         for (size_t i = 0; i < ELEMENTSOF(plain_stores); i++) {
                 snprintf(dirs[n].path, PATH_MAX, "%s%s", root, plain_stores[i]);
                 dirs[n++].kind = DIR_PLAIN;

@@ -7,10 +7,12 @@
  * with no path (systemd.exec(5), "CREDENTIALS"; src/core/execute.c, later
  * exec-credential.c, credential_search_path()), so that what we read is
  * what the unit will get:
- *   1. $ENCRYPTED_CREDENTIALS_DIRECTORY, else /run/credentials/@encrypted
+ *   1. $ENCRYPTED_CREDENTIALS_DIRECTORY, then /run/credentials/@encrypted
  *   2. /etc/credstore.encrypted, /run/credstore.encrypted,
  *      /usr/local/lib/credstore.encrypted, /usr/lib/credstore.encrypted
- *   3. system credentials: $CREDENTIALS_DIRECTORY, else /run/credentials/@system
+ *   3. system credentials: $CREDENTIALS_DIRECTORY, then /run/credentials/@system
+ *      (a generator finds them in the first, systemd 254; the admin command
+ *      run from a service with credentials of its own only in the second)
  *   4. /etc/credstore, /run/credstore, /usr/local/lib/credstore, /usr/lib/credstore
  * The stores come in systemd's CONF_PATHS() order: /etc, /run,
  * /usr/local/lib, /usr/lib (the 252 man page lists /etc, /run, /usr/lib

@@ -99,3 +99,8 @@ int log_syntax_internal(const char *credential, unsigned line, int level, int er
 #define MESSAGE_ID_LOGIN_FAILED      "9a1e3c5b7d9f4b2a8e6c4a2f0d8b6e45"
 #define MESSAGE_ID_LOGGED_IN         "e7c5a3b1f9d74e2c8a6b4d2f0e8c6a39"
 #define MESSAGE_ID_LOGGED_OUT        "4c2e0a8f6d4b4a9e8c7a5b3d1f9e7c53"
+/* The retry service (iscsi-creds-retry@.service): one message per change of state. */
+#define MESSAGE_ID_RETRY_WAITING     "95bf2ba722004d4f8d8b71bcd4164869"
+#define MESSAGE_ID_RETRY_ATTEMPT     "425f1e10b3c3402fa531683a49ab9827"
+#define MESSAGE_ID_RETRY_DONE        "5f0772f7850d4793b3c4d711c50de53b"
+#define MESSAGE_ID_RETRY_STOPPED     "e1e5f7e893964dc885df636e3f4161fe"

@@ -591,3 +591,17 @@ int target_auth_credential(const Target *t, char **ret, const char **ret_fallbac
         *ret_fallback = t->auth ? NULL : AUTH_CREDENTIAL_DEFAULT;
         return 0;
 }
+
+int target_boot_unit(const Target *t, char **ret) {
+        char *s;
+
+        /* A mount the boot starts (remote-fs.target pulls it in); with x-systemd.automount the
+         * access does that, so below it only the LUN is made ready, as for "noauto". */
+        if (t->mount && !t->mount_options.noauto && !t->mount_options.automount)
+                return unit_name_from_path(t->mount, ".mount", ret);
+        s = t->luks ? target_unlock_unit(t) : target_login_unit(t);
+        if (!s)
+                return -ENOMEM;
+        *ret = s;
+        return 0;
+}

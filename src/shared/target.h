@@ -100,6 +100,21 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(Target *, target_free);
 char *target_login_unit(const Target *t);
 
 /**
+ * target_boot_unit() - the unit whose start brings the target's LUN into use
+ * @t: the target
+ * @ret: its .mount when the boot mounts it (remote-fs.target pulls it in:
+ *       "mount =" without "noauto" and "x-systemd.automount"), else
+ *       iscsi-creds-unlock@ALIAS.service with "luks = yes", else
+ *       iscsi-creds-login@ALIAS.service; free()
+ *
+ * What the retry service starts once the target answers: the same units
+ * the boot would have (the mount Requires= the unlock and the login).
+ *
+ * Return: 0, -ENOMEM, errors of unit_name_from_path().
+ */
+int target_boot_unit(const Target *t, char **ret);
+
+/**
  * target_device() - the device the LUN is reached by, for mount or unlock
  * @t: the target
  * @ret: "what =" as a path, else the by-path link of the first portal

@@ -7,8 +7,11 @@
 # system credential, and assert: the generator ran, PID 1 decrypted the
 # secrets into the login service, the helper wrote a node record that
 # libopeniscsiusr accepted, and it got as far as iscsiadm (which cannot log
-# in here: the host kernel has no SCSI). No secret may show up in the
-# journal, generated units or command lines.
+# in here: the host kernel has no SCSI). The failed login's OnFailure=
+# starts iscsi-creds-retry@.service, which finds the portal answering (a
+# TCP listener of this script stands in for the target) and starts the
+# mount again. No secret may show up in the journal, generated units or
+# command lines.
 #
 # Usage: run-nspawn.sh BUILD_DIR SOURCE_DIR
 set -eu
@@ -20,8 +23,10 @@ command -v systemd-nspawn >/dev/null || { echo "SKIP: systemd-nspawn missing (ap
 
 tmp=$(mktemp -d /var/tmp/iscsi-creds-nspawn.XXXXXX)
 machine="iscsi-creds-test-$$"
+listener=
 cleanup() {
-        rm -rf "$tmp"
+        [ -z "$listener" ] || kill "$listener" 2>/dev/null || true
+        [ -n "${KEEP:-}" ] || rm -rf "$tmp"
 }
 trap cleanup EXIT
 
@@ -37,8 +42,10 @@ rm -rf "$root/etc/iscsi/nodes" "$root/etc/iscsi/send_targets"
 
 # The project, installed by hand into paths outside the read-only /usr.
 install -m 0755 "$build/iscsi-creds" "$root/opt/iscsi-creds/sbin/iscsi-creds"
+install -m 0755 "$build/iscsi-creds-admin" "$root/opt/iscsi-creds/sbin/iscsi-creds-admin"
 install -m 0755 "$build/iscsi-creds-generator" "$root/etc/systemd/system-generators/iscsi-creds-generator"
-install -m 0644 "$build/test/nspawn/iscsi-creds-login@.service" "$root/etc/systemd/system/"
+install -m 0644 "$build/test/nspawn/iscsi-creds-login@.service" "$build/test/nspawn/iscsi-creds-retry@.service" \
+        "$root/etc/systemd/system/"
 install -m 0644 "$src/units/iscsi-creds.target" "$root/etc/systemd/system/"
 install -m 0644 "$src/tmpfiles.d/iscsi-creds.conf" "$root/etc/tmpfiles.d-iscsi-creds.conf"
 mkdir -p "$root/etc/tmpfiles.d" && mv "$root/etc/tmpfiles.d-iscsi-creds.conf" "$root/etc/tmpfiles.d/iscsi-creds.conf"
@@ -78,8 +85,26 @@ unset SYSTEMD_CREDENTIAL_SECRET
 printf 'target = iqn.2003-01.org.example:enc\nportal = 127.0.0.1:3260\nlun = 1\nmount = /srv/enc\nfstype = ext4\ndevice-timeout = 3s\n' >"$tmp/iscsi.target.enc"
 printf 'target = iqn.2003-01.org.example:smbios\nportal = [::1]:3262\ntpgt = 1\n' >"$tmp/iscsi.target.smbios"
 
+# The portals answer TCP (the container shares this network namespace): the
+# helper's probe passes and iscsiadm runs; the retry service sees them too.
+python3 - "$tmp/listening" <<'PY' &
+import socket, sys, time
+socks = []
+for fam, host, port in ((socket.AF_INET, "127.0.0.1", 3260), (socket.AF_INET6, "::1", 3262)):
+    s = socket.socket(fam, socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((host, port))
+    s.listen(64)
+    socks.append(s)
+open(sys.argv[1], "w").close()
+time.sleep(600)
+PY
+listener=$!
+for _ in $(seq 100); do [ -e "$tmp/listening" ] && break; kill -0 "$listener" || break; sleep 0.1; done
+[ -e "$tmp/listening" ] || { echo "FAIL: cannot listen on 127.0.0.1:3260 and [::1]:3262 (in use?)"; exit 1; }
+
 start=$(date +%s)
-timeout 120 systemd-nspawn --quiet --boot --register=no --keep-unit --console=pipe \
+timeout 180 systemd-nspawn --quiet --boot --register=no --keep-unit --console=pipe \
         --directory="$root" --machine="$machine" \
         --bind-ro=/usr --bind="$results:/results" \
         --load-credential=iscsi.target.enc:"$tmp/iscsi.target.enc" \
@@ -117,6 +142,18 @@ for a in enc smbios; do
         check "$a: login unit failed cleanly" grep -qE '^Result=exit-code' <(sed -n "/== iscsi-creds-login@$a/,/==/p" "$results/state")
 done
 check "structured MESSAGE_ID for the failed login" has "$results/journal.login-failed" "ISCSI_CREDS_ALIAS=enc"
+check "enc: the failed login started iscsi-creds-retry@enc.service (OnFailure=)" \
+        grep -qE 'Started iscsi-creds-retry@enc.service' "$results/journal"
+check "enc: the retry found the portal answering and started the mount again" \
+        has "$results/journal" "enc: portal 127.0.0.1:3260 answers; starting srv-enc.mount (attempt 1)."
+check "enc: the mount's start ran the login again" \
+        test "$(grep -c 'iscsi.target.enc: node record written to the private node DB' "$results/journal")" -ge 2
+check "enc: the retry's state says why the attempt failed" \
+        grep -qxE 'last_error=the iSCSI stack failed \(iscsid, transport module or node DB\) \(exit status 6\)' \
+        "$results/retry-state.enc"
+check "enc: retry messages carry their MESSAGE_ID" has "$results/journal.retry-attempt" "ISCSI_CREDS_ALIAS=enc"
+check "enc: iscsi-creds status --json shows the retry waiting after its first attempt" \
+        grep -qE '"state":"waiting","attempts":[1-9]' <(tr -d ' \n' <"$results/status.json")
 check "record lived only in the unit's tmpfs (host node DB empty)" test ! -s "$results/host-nodes"
 for s in "$secret_enc" "$secret_smbios"; do
         check "secret absent from the journal (${s:0:8}...)" hasnt "$results/journal.export" "$s"

@@ -127,6 +127,36 @@ free_tcp_port() {
     return 1
 }
 
+# tcp_listen ADDR:PORT...: something accepts TCP connections at each portal
+# ("[::1]:3262" for IPv6) until the test ends: a stand-in for a target that
+# answers, as the helper checks with a TCP connect before it runs iscsiadm
+# (portal-probe.h). Returns once every socket listens.
+tcp_listen() {
+    local ready=$T/listen.$$.$RANDOM pid i
+    python3 - "$ready" "$@" <<'PY' &
+import socket, sys, time
+socks = []
+for a in sys.argv[2:]:
+    host, port = a.rsplit(":", 1)
+    host = host.strip("[]")
+    s = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((host, int(port)))
+    s.listen(64)
+    socks.append(s)
+open(sys.argv[1], "w").close()
+time.sleep(3600)
+PY
+    pid=$!
+    at_exit "kill $pid 2>/dev/null"
+    for ((i = 0; i < 300; i++)); do
+        [ -e "$ready" ] && return 0
+        kill -0 "$pid" 2>/dev/null || fail "tcp_listen $*: the listener exited"
+        sleep 0.1
+    done
+    fail "tcp_listen $*: not listening after 30 s"
+}
+
 # --- tgtd ------------------------------------------------------------------
 # One tgtd per test with its own control port (-C N: socket
 # /var/run/tgtd/socket.N), so a tgtd of the host or of another test is never

@@ -54,6 +54,9 @@ inside() {
         mount -t tmpfs -o mode=0700 tmpfs "$d" || fail "tmpfs on $d"
     done
     mkdir -m 0700 /run/lock/iscsi
+    # the portals answer TCP (the helper probes them before iscsiadm runs)
+    ip link set lo up 2>/dev/null
+    tcp_listen 127.0.0.1:3270 127.0.0.2:3270 127.0.0.2:3260
     stand_in
 
     mkdir -m 0700 "$T/c"

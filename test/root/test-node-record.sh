@@ -411,6 +411,40 @@ private_copy() {
     umount "$stage"
 }
 
+# A portal where nothing listens: the helper's TCP probe says so within
+# PORTAL_PROBE_TIMEOUT, no record is written and iscsiadm never runs; exit 5
+# (unreachable), and the result is left for the retry service.
+case_no_answer() {
+    local iqn=iqn.2003-01.org.example:tn t0 t1 port
+    port=$(free_tcp_port) || fail "no free TCP port"
+    mkdir -m 0700 "$T/cn"
+    printf 'target = %s\nportal = 127.0.0.1:%s\nportal = 127.0.0.1:3261\nlun = 1\nmultipath = yes\nmount = /srv/tn\nwhat = UUID=0b1c2d3e-0000-4000-8000-00000000000b\n' "$iqn" "$port" \
+        >"$T/cn/iscsi.target.tn"
+    printf 'node.session.auth.username = tn\nnode.session.auth.password = Tn-Secret-0123456\n' >"$T/cn/iscsi.auth.tn"
+    # first both portals dead: 3261 too
+    sed -i "s/^portal = 127.0.0.1:3261$/portal = 127.0.0.1:$((port + 1))/" "$T/cn/iscsi.target.tn"
+    fresh_nodes
+    t0=$(cut -d' ' -f1 /proc/uptime)
+    login tn "$T/cn"
+    t1=$(cut -d' ' -f1 /proc/uptime)
+    expect_rc 5 "$RC" "tn: no portal answers: exit 5 (unreachable)"
+    if awk -v a="$t0" -v b="$t1" 'BEGIN { exit !(b - a < 10) }'; then
+        ok "tn: failed within $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s, no login timeouts"
+    else
+        bad "tn: took $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s"
+    fi
+    expect_grep "portal 127.0.0.1:$port of $iqn does not answer (connection refused" "$T/err.tn" \
+        "tn: the portal is named with the reason"
+    [ ! -d "$T/snap" ] && ok "tn: iscsiadm was not asked to log in" || bad "tn: iscsiadm ran a login"
+    expect_eq "" "$(tree)" "tn: no node record written"
+    expect_eq "result=failed
+status=5
+unit=srv-tn.mount
+down=127.0.0.1:$port
+down=127.0.0.1:$((port + 1))" "$(cat /run/iscsi-creds/login/tn)" "tn: the result for the retry service"
+    no_secret_in tn Tn-Secret-0123456
+}
+
 inside() {
     at_exit dump_outputs
     # Private copies of /etc/iscsi (initiatorname.iscsi, iscsid.conf) and of
@@ -427,6 +461,9 @@ inside() {
     mkdir -p /run/iscsi-creds
     mount -t tmpfs -o mode=0700 tmpfs /run/iscsi-creds || fail "tmpfs on /run/iscsi-creds"
     ip link set lo up 2>/dev/null
+    # the portals of the cases answer TCP (the helper probes them first), so
+    # iscsiadm runs and fails for want of iscsid, as the cases expect
+    tcp_listen 127.0.0.1:3260 127.0.0.1:3261 '[::1]:3262' 127.0.0.1:3270
     wrap_iscsiadm
 
     case_ipv4_chap
@@ -438,6 +475,7 @@ inside() {
     case_awkward_values
     case_broken_db
     case_not_tmpfs
+    case_no_answer
     finish
 }
 

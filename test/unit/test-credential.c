@@ -26,11 +26,13 @@ static const struct {
         bool encrypted;
 } search_dirs[] = {
         { "enc", true },                                        /* $ENCRYPTED_CREDENTIALS_DIRECTORY */
+        { "root/run/credentials/@encrypted", true },            /* then PID 1's own */
         { "root/etc/credstore.encrypted", true },
         { "root/run/credstore.encrypted", true },
         { "root/usr/local/lib/credstore.encrypted", true },
         { "root/usr/lib/credstore.encrypted", true },
         { "creds", false },                                     /* $CREDENTIALS_DIRECTORY */
+        { "root/run/credentials/@system", false },              /* then the system's (a service's own above) */
         { "root/etc/credstore", false },
         { "root/run/credstore", false },
         { "root/usr/local/lib/credstore", false },
@@ -113,7 +115,6 @@ START_TEST(test_find_default_system_dirs)
                 test_mkdir_p(a);
                 test_mkdir_p(b);
         }
-        free(put(root, "creds", "iscsi.target.t1", PLAIN));     /* not looked at any more */
         sys = put(root, "root/run/credentials/@system", "iscsi.target.t1", PLAIN);
         enc = put(root, "root/run/credentials/@encrypted", "iscsi.target.t1", CIPHER);
         free(put(root, "root/etc/credstore", "iscsi.target.t1", PLAIN));

@@ -725,6 +725,132 @@ check_status_json() {
     verdict "$name" "${errs:+expected active, a session, mounted=true: $errs}" "status --json parses (jq); $seen"
 }
 
+# ---- late targets (iscsi-creds-retry@.service) --------------------------
+# mono_usec: CLOCK_MONOTONIC now, µs (what systemd's *Monotonic stamps count)
+mono_usec() { awk '{ printf "%d", $1 * 1000000 }' /proc/uptime; }
+# retry_msgs ALIAS MESSAGE_ID: how many such messages the alias's retry logged
+retry_msgs() {
+    journalctl -b -q -o cat --no-pager MESSAGE_ID="$2" ISCSI_CREDS_ALIAS="$1" 2>/dev/null | wc -l
+}
+MID_RETRY_WAITING=95bf2ba722004d4f8d8b71bcd4164869
+MID_RETRY_ATTEMPT=425f1e10b3c3402fa531683a49ab9827
+MID_RETRY_DONE=5f0772f7850d4793b3c4d711c50de53b
+
+# check_retry_status NAME ALIAS REGEX: while the target does not answer, its
+# retry service runs and "iscsi-creds status" (text and --json) shows it
+# waiting, with a next attempt at most 60 s away and a last error matching REGEX
+check_retry_status() {
+    local name=$1 alias=$2 re=$3 errs="" unit js st next err txt
+    unit=iscsi-creds-retry@$alias.service
+    # started by OnFailure= of the failed login: wait until it has published a state
+    for _ in $(seq 60); do
+        st=$(iscsi-creds status --json "$alias" 2>/dev/null | jq -r '.targets[0].retry.state // empty')
+        [ -n "$st" ] && [ "$st" != logging-in ] && break
+        sleep 1
+    done
+    systemctl is-active -q "$unit" || errs+="$unit is $(systemctl is-active "$unit"); "
+    js=$(iscsi-creds status --json "$alias" 2>/dev/null | jq -c '.targets[0].retry')
+    st=$(jq -r '.state // empty' <<<"$js") next=$(jq -r '.next_attempt_in_sec // empty' <<<"$js")
+    err=$(jq -r '.last_error // empty' <<<"$js")
+    [ "$st" = waiting ] || errs+="retry state '${st:-none}', expected waiting; "
+    { [ -n "$next" ] && [ "$next" -le 60 ]; } || errs+="next attempt in '${next:-?}' s, expected <= 60; "
+    grep -qE "$re" <<<"$err" || errs+="last_error '$err' does not match /$re/; "
+    txt=$(iscsi-creds status "$alias" 2>/dev/null | grep -A1 '^    retry:' | paste -sd' ')
+    [ -n "$txt" ] || errs+="no 'retry:' line in iscsi-creds status; "
+    echo "    $name: status: $txt"
+    if [ -n "$errs" ]; then
+        errs+="status --json: $(iscsi-creds status --json "$alias" 2>&1 | tr -d ' \n' | tail -c 600); "
+        errs+="state file: $(tr '\n' ' ' </run/iscsi-creds/retry/"$alias" 2>&1); "
+    fi
+    verdict "$name" "$errs" "$unit active; status --json retry: $js"
+}
+
+# check_late_mounted NAME ALIAS MOUNTPOINT TOKEN LATEUNIT MAXGAP: the target
+# came up when LATEUNIT finished (after the boot); MOUNTPOINT gets mounted
+# without anyone acting, at most MAXGAP s after that (the retry's longest
+# interval, 60 s, plus login, unlock and mount), holding TOKEN; the boot
+# reached multi-user.target before the target was up; the retry service is
+# gone and said so once.
+check_late_mounted() {
+    local name=$1 alias=$2 mnt=$3 token=$4 late=$5 gap=$6 errs="" unit tup tm tmu src n_wait retry
+    unit=$(mount_unit "$mnt") retry=iscsi-creds-retry@$alias.service
+    for _ in $(seq 400); do
+        findmnt -n "$mnt" >/dev/null && systemctl is-active -q "$unit" && break
+        sleep 1
+    done
+    findmnt -n "$mnt" >/dev/null || errs+="$mnt not mounted ($unit: $(systemctl is-active "$unit")); "
+    src=$(findmnt -n -o SOURCE "$mnt" 2>/dev/null)
+    [ "$(cat "$mnt/hello.txt" 2>/dev/null)" = "$token" ] || errs+="$mnt/hello.txt does not hold the expected token; "
+    tup=$(usec "$late" ExecMainExitTimestampMonotonic)
+    tm=$(usec "$unit" ActiveEnterTimestampMonotonic)
+    tmu=$(usec multi-user.target ActiveEnterTimestampMonotonic)
+    if [ "${tup:-0}" -eq 0 ] || [ "${tm:-0}" -eq 0 ] || [ $((tm - tup)) -gt $((gap * 1000000)) ] || [ "$tm" -lt "$tup" ]; then
+        errs+="mounted at $(secs "$tm") s, target up at $(secs "$tup") s: not within $gap s after; "
+    fi
+    [ "${tmu:-0}" -gt 0 ] && [ "$tmu" -lt "${tup:-0}" ] ||
+        errs+="multi-user.target at $(secs "$tmu") s, not before the target came up ($(secs "$tup") s); "
+    for _ in $(seq 30); do systemctl is-active -q "$retry" || break; sleep 1; done
+    systemctl is-active -q "$retry" && errs+="$retry still active after the mount; "
+    [ "$(retry_msgs "$alias" $MID_RETRY_DONE)" -ge 1 ] || errs+="no 'logged in' message (MESSAGE_ID $MID_RETRY_DONE) of $retry; "
+    n_wait=$(retry_msgs "$alias" $MID_RETRY_WAITING)
+    echo "VMTEST TIME multi-user.target $(secs "$tmu")"
+    echo "VMTEST TIME late-target-up:$alias $(secs "$tup")"
+    echo "VMTEST TIME late-mounted:$alias $(secs "$tm") (target-up to mounted $(secs $((tm - tup))) s)"
+    verdict "$name" "$errs" "$mnt mounted from ${src:-?} at $(secs "$tm") s, $(secs $((tm - ${tup:-0}))) s after the target came up at $(secs "$tup") s; multi-user.target at $(secs "$tmu") s; $retry done, $n_wait waiting message(s), $(retry_msgs "$alias" $MID_RETRY_ATTEMPT) attempt(s)"
+}
+
+# check_paths_completed NAME ALIAS TARGET N LATEUNIT: the login logged in
+# through fewer than N portals at boot and stayed active; once LATEUNIT made
+# the others answer, the retry service reloaded it and TARGET has N sessions
+check_paths_completed() {
+    local name=$1 alias=$2 target=$3 want=$4 late=$5 errs="" login retry n ta tup
+    login=$(login_unit "$alias") retry=iscsi-creds-retry@$alias.service
+    for _ in $(seq 300); do
+        [ "$(n_sessions "$target")" -ge "$want" ] && ! systemctl is-active -q "$retry" && break
+        sleep 1
+    done
+    n=$(n_sessions "$target")
+    [ "$n" -ge "$want" ] || errs+="$n session(s) to $target, expected $want; "
+    systemctl is-active -q "$login" || errs+="$login is $(systemctl is-active "$login"); "
+    ta=$(usec "$login" ActiveEnterTimestampMonotonic) tup=$(usec "$late" ExecMainExitTimestampMonotonic)
+    [ "${ta:-0}" -gt 0 ] && [ "$ta" -lt "${tup:-0}" ] ||
+        errs+="$login active since $(secs "$ta") s, not since before the missing portal came up ($(secs "$tup") s); "
+    journalctl -b -q -o cat --no-pager -u "$login" | grep -q "logged in through 1 of $want portals" ||
+        errs+="no 'logged in through 1 of $want portals' in the journal of $login; "
+    journalctl -b -q -o cat --no-pager -u "$retry" | grep -q "reloading $login" ||
+        errs+="$retry never reloaded $login; "
+    systemctl is-active -q "$retry" && errs+="$retry still active; "
+    verdict "$name" "$errs" "$n sessions to $target; $login active since $(secs "$ta") s (before the second portal came up at $(secs "$tup") s), reloaded by $retry, which then ended"
+}
+
+# check_auth_retried NAME ALIAS MINGAP: a rejected secret fails the login
+# again on the retry service's slow schedule (no sooner than MINGAP s after
+# the previous attempt), each attempt reported as an authentication failure
+check_auth_retried() {
+    local name=$1 alias=$2 mingap=$3 errs="" login retry stamps n t1 t2 js
+    login=$(login_unit "$alias") retry=iscsi-creds-retry@$alias.service
+    auth_stamps() {
+        journalctl -b -q -o short-monotonic --no-pager -u "$login" | grep 'authentication failed' |
+            grep -v 'iscsiadm' | sed -n 's/^\[ *\([0-9.]*\)\].*/\1/p'
+    }
+    for _ in $(seq 360); do
+        [ "$(auth_stamps | wc -l)" -ge 2 ] && break
+        sleep 1
+    done
+    stamps=$(auth_stamps) n=$(printf '%s\n' "$stamps" | grep -c .)
+    [ "$n" -ge 2 ] || errs+="$n authentication failure(s) in the journal of $login, expected 2 (boot + retry); "
+    t1=$(printf '%s\n' "$stamps" | sed -n 1p) t2=$(printf '%s\n' "$stamps" | sed -n 2p)
+    if [ -n "$t2" ] && ! awk -v a="$t1" -v b="$t2" -v g="$mingap" 'BEGIN { exit !(b - a >= g) }'; then
+        errs+="second attempt $(awk -v a="$t1" -v b="$t2" 'BEGIN { printf "%.1f", b - a }') s after the first, expected >= $mingap s; "
+    fi
+    js=$(iscsi-creds status --json "$alias" 2>/dev/null | jq -c '.targets[0].retry')
+    grep -q 'rejected the CHAP secrets' <<<"$js" || errs+="status --json retry: $js; "
+    journalctl -b -q -o cat --no-pager -p err -u "$retry" | grep -q 'rejected the CHAP secrets' ||
+        errs+="$retry logged no error about the secrets; "
+    echo "VMTEST TIME auth-retry-gap:$alias $(awk -v a="$t1" -v b="${t2:-0}" 'BEGIN { printf "%.1f", b - a }')"
+    verdict "$name" "$errs" "authentication failures at ${t1:-?} s and ${t2:-?} s ($(awk -v a="$t1" -v b="${t2:-0}" 'BEGIN { printf "%.1f", b - a }') s apart); status --json retry: $js"
+}
+
 # check_failed_units NAME UNIT...: no failed units other than the ones listed
 check_failed_units() {
     local name=$1 u bad=""; shift

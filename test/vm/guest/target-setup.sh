@@ -19,6 +19,12 @@
 #                                  (LIO enforces CHAP for SendTargets discovery;
 #                                  tgtd has no discovery CHAP)
 #   lio-lun IQN N LUNFILE          (one more LUN N of the LIO target IQN)
+#   late-lio-target IQN PORTAL LUNFILE USER PASSWORD
+#                                  (as lio-target, but made only by
+#                                  "target-setup.sh late", which
+#                                  vmtest-late.timer runs 60 s after boot)
+#   late-lio-np IQN PORTAL         (with "late": one more network portal of
+#                                  the LIO target IQN's TPG 1)
 #   byhand IQN PORTAL USER PASSWORD
 #                                  (not a target: "target-setup.sh byhand" logs
 #                                  in to IQN by hand with iscsiadm, as an admin
@@ -229,6 +235,21 @@ lio-tpg)
     echo "$3" >"$CFS/iscsi/$2/tpgt_1/enable"
     echo "vmtest fault: LIO $2 tpgt_1 enable=$3"
     ;;
+late)
+    # backstores of their own: "start" numbered its own from 1
+    LIO_N=100
+    while read -r kind tid a b c d; do
+        case $kind in
+        late-lio-target)
+            lio_target "$tid" "$a" "$b" "$c" "$d"
+            ;;
+        late-lio-np)
+            mkdir "$CFS/iscsi/$tid/tpgt_1/np/$a"
+            echo "vmtest target: LIO $tid now also on $a"
+            ;;
+        esac
+    done < <(zcat -f "${CREDENTIALS_DIRECTORY:-/run/credentials/@system}/vmtest.tgt")
+    ;;
 stop)
     for tid in $(tgtadm --op show --mode target | sed -n 's/^Target \([0-9]*\):.*/\1/p'); do
         tgtadm --op delete --mode target --tid "$tid" --force || true
@@ -236,5 +257,5 @@ stop)
     tgtadm --op delete --mode system || true
     ;;
 *)
-    echo "usage: $0 start|stop|byhand|block PORT|unblock PORT|lio-tpg IQN 0|1" >&2; exit 2 ;;
+    echo "usage: $0 start|stop|byhand|late|block PORT|unblock PORT|lio-tpg IQN 0|1" >&2; exit 2 ;;
 esac

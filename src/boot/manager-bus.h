@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/*
+ * Jobs for systemd's manager over D-Bus (org.freedesktop.systemd1(5)): how
+ * the login helper starts the retry service and the retry service starts
+ * the alias's units again. The connection goes to PID 1's private socket
+ * (/run/systemd/private, root only), as systemctl's does for root: it works
+ * before, and without, a D-Bus daemon.
+ */
+
+#include <systemd/sd-bus.h>
+
+#include "cleanup.h"
+#include "timespan.h"
+
+/**
+ * manager_bus_open() - connect to PID 1
+ * @ret: the connection; sd_bus_flush_close_unref() it
+ * Return: 0, or the -errno of sd-bus (-ENOENT, -ECONNREFUSED: no systemd
+ * as PID 1; -EACCES: not root).
+ */
+int manager_bus_open(sd_bus **ret);
+
+/**
+ * manager_queue_job() - queue a job, and optionally wait for its end
+ * @bus: from manager_bus_open()
+ * @method: "StartUnit" or "ReloadUnit" (org.freedesktop.systemd1(5)), job
+ *          mode "replace"
+ * @unit: unit name
+ * @timeout: 0: do not wait; else the longest wait for the job's JobRemoved
+ *           signal, µs
+ * @ret_result: when waited for, the job's result as systemd says it
+ *              ("done", "failed", "dependency", "timeout", "canceled",
+ *              "skipped"; static or "unknown"); may be NULL
+ *
+ * Return: 0 once queued (and, with @timeout, finished, whatever its
+ * result); -ETIMEDOUT if it did not finish in time; -errno of sd-bus, the
+ * D-Bus error mapped by sd_bus_error_get_errno() (-ENOENT for a unit that
+ * does not exist, ...).
+ */
+int manager_queue_job(sd_bus *bus, const char *method, const char *unit, usec_t timeout, const char **ret_result);
