@@ -27,9 +27,12 @@ int load_service_target(const char *alias, bool system_fallback, Target **ret);
  *
  * An ExecReload= process gets no $CREDENTIALS_DIRECTORY before systemd 257
  * (only the main process is set up with EXEC_WRITE_CREDENTIALS; systemd
- * issue 35227), though PID 1 keeps the unit's credentials, in
- * /run/credentials/UNIT (the %d specifier, systemd.unit(5)), while it is
- * active. If the variable is unset and that directory exists, set it.
+ * issue 35227). The credentials of an active unit are in /run/credentials/UNIT
+ * (the %d specifier, systemd.unit(5)); if the variable is unset and that
+ * directory exists, set it. On systemd 252 a unit with a mount namespace has
+ * them only inside that namespace, so a "+" ExecReload= finds the directory
+ * empty and load_service_target() reports the credential as not passed
+ * (seen in the VM, scenario late; iscsi-creds-retry@.service(8), BUGS).
  *
  * Return: 1 if set, 0 if already set or the directory is absent; -EINVAL
  * (bad alias); -ENOMEM.
