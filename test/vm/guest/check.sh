@@ -743,9 +743,11 @@ check_retry_status() {
     local name=$1 alias=$2 re=$3 errs="" unit js st next err txt
     unit=iscsi-creds-retry@$alias.service
     # started by OnFailure= of the failed login: wait until it has published a state
+    # with the result of a probe (its first state, before any probe, has no error yet)
     for _ in $(seq 60); do
-        st=$(iscsi-creds status --json "$alias" 2>/dev/null | jq -r '.targets[0].retry.state // empty')
-        [ -n "$st" ] && [ "$st" != logging-in ] && break
+        js=$(iscsi-creds status --json "$alias" 2>/dev/null | jq -c '.targets[0].retry // {}')
+        st=$(jq -r '.state // empty' <<<"$js") err=$(jq -r '.last_error // empty' <<<"$js")
+        [ "$st" = waiting ] && [ -n "$err" ] && break
         sleep 1
     done
     systemctl is-active -q "$unit" || errs+="$unit is $(systemctl is-active "$unit"); "
@@ -830,8 +832,9 @@ check_auth_retried() {
     local name=$1 alias=$2 mingap=$3 errs="" login retry stamps n t1 t2 js
     login=$(login_unit "$alias") retry=iscsi-creds-retry@$alias.service
     auth_stamps() {
-        journalctl -b -q -o short-monotonic --no-pager -u "$login" | grep 'authentication failed' |
-            grep -v 'iscsiadm' | sed -n 's/^\[ *\([0-9.]*\)\].*/\1/p'
+        # the helper's own line ("login to ... failed: authentication failed: ..."), not iscsiadm's
+        journalctl -b -q -o short-monotonic --no-pager -u "$login" | grep -F 'failed: authentication failed' |
+            sed -n 's/^\[ *\([0-9.]*\)\].*/\1/p'
     }
     for _ in $(seq 360); do
         [ "$(auth_stamps | wc -l)" -ge 2 ] && break
