@@ -78,16 +78,17 @@ static void free_paths(void) {
 
 /* Names (relative to the output dir) of what the generator writes for @t. */
 static bool belongs_to(const char *rel, const Target *t) {
-        _cleanup_free_ char *login = target_login_unit(t), *unlock = target_unlock_unit(t), *mount = NULL,
-                            *automount = NULL, *what = NULL, *device = NULL;
+        _cleanup_free_ char *login = target_login_unit(t), *paths = target_paths_unit(t),
+                            *unlock = target_unlock_unit(t), *mount = NULL, *automount = NULL, *what = NULL,
+                            *device = NULL;
         const char *p;
 
-        if (!login || !unlock)
+        if (!login || !paths || !unlock)
                 return false;
-        for (const char *u = login; u; u = u == login ? unlock : NULL) {
-                if ((p = startswith(rel, u)) && startswith(p, ".d/"))
+        for (const char *const *u = (const char *const[]) { login, paths, unlock, NULL }; *u; u++) {
+                if ((p = startswith(rel, *u)) && startswith(p, ".d/"))
                         return true;
-                if ((p = startswith(rel, "iscsi-creds.target.wants/")) && streq(p, u))
+                if ((p = startswith(rel, "iscsi-creds.target.wants/")) && streq(p, *u))
                         return true;
         }
         if (!t->mount || unit_name_from_path(t->mount, ".mount", &mount) < 0 ||

@@ -37,13 +37,14 @@
 int verb_login(const char *alias);
 
 /**
- * verb_reload() - "iscsi-creds reload ALIAS" (ExecReload= of the login unit)
+ * verb_reload() - "iscsi-creds reload ALIAS" (ExecStart= of iscsi-creds-paths@.service)
  * @alias: target alias
  *
- * verb_login() again while the unit is active: paths with a session are
- * used as they are, the others are logged in (with discovery, SendTargets
- * is asked again). What iscsi-creds-retry@.service runs, through
- * "systemctl reload", once a portal without a session answers. Unlike
+ * verb_login() again while the login unit is active: paths with a session
+ * are used as they are, the others are logged in (with discovery,
+ * SendTargets is asked again). iscsi-creds-retry@.service starts the paths
+ * unit once a portal without a session answers; PID 1 hands that unit the
+ * login's credentials and the same private tmpfs over the node DB. Unlike
  * verb_login() it never logs out a session when it fails.
  *
  * Return: as verb_login().
@@ -59,8 +60,8 @@ int verb_reload(const char *alias);
  * connect after 2 s, then after twice as long each time, at most 60 s
  * apart (after an authentication failure: every 2 min); when one answers,
  * starts the unit the boot would have started for the alias (its mount,
- * unlock or login unit, target_boot_unit()), or reloads the login unit if
- * it is active with paths missing, and waits for that job. Publishes its
+ * unlock or login unit, target_boot_unit()), or iscsi-creds-paths@ALIAS.service
+ * if the login is active with paths missing, and waits for that job. Publishes its
  * state in /run/iscsi-creds/retry/ALIAS and in the unit's STATUS=; logs one
  * message per change of state (MESSAGE_ID_RETRY_*). Needs no credential.
  *

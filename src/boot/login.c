@@ -81,15 +81,6 @@ static Target path_of(const Target *t, const NodeRef *p) {
         return path;
 }
 
-/* 1 if @subdir is on a tmpfs or ramfs, 0 if not, -errno if it cannot be told. */
-static int check_dir_in_memory_quiet(const char *subdir) {
-        struct statfs sfs;
-
-        if (statfs(subdir, &sfs) < 0)
-                return -errno;
-        return sfs.f_type == TMPFS_MAGIC || sfs.f_type == RAMFS_MAGIC;
-}
-
 /* The record will hold secrets: refuse unless it goes to memory. */
 static int check_dir_in_memory(const char *subdir) {
         struct statfs sfs;
@@ -101,7 +92,8 @@ static int check_dir_in_memory(const char *subdir) {
         if (sfs.f_type != TMPFS_MAGIC && sfs.f_type != RAMFS_MAGIC)
                 return log_error_errno(EMEDIUMTYPE,
                                        "Refusing to write CHAP secrets to %s: it is not a tmpfs. Run through "
-                                       "iscsi-creds-login@.service, which mounts a private tmpfs there.", subdir);
+                                       "iscsi-creds-login@.service (or -paths@), which mounts a private tmpfs there.",
+                                       subdir);
         return 0;
 }
 
@@ -561,13 +553,6 @@ static int login_run(const char *alias, bool reload) {
         size_t n_up = 0;
         int r;
 
-        /* Run without the unit's sandbox (ExecReload=+...): make its tmpfs ourselves. */
-        if (reload && check_dir_in_memory_quiet(NODE_DB_ROOT "/nodes") <= 0) {
-                r = node_db_make_private(NODE_DB_ROOT);
-                if (r < 0)
-                        return log_error_errno(r, "%s: cannot mount a private tmpfs over %s/nodes and "
-                                               "send_targets: %m", alias, NODE_DB_ROOT);
-        }
         r = login_load(alias, &l);
         if (r >= 0)
                 r = login_sessions(&l);
@@ -608,9 +593,7 @@ int verb_login(const char *alias) {
 }
 
 int verb_reload(const char *alias) {
-        int r = use_login_unit_credentials(alias);
-
-        return r < 0 ? r : login_run(alias, true);
+        return login_run(alias, true);
 }
 
 int verb_logout(const char *alias) {

@@ -25,8 +25,9 @@ int manager_bus_open(sd_bus **ret);
 /**
  * manager_queue_job() - queue a job, and optionally wait for its end
  * @bus: from manager_bus_open()
- * @method: "StartUnit" or "ReloadUnit" (org.freedesktop.systemd1(5)), job
- *          mode "replace"
+ * @method: a job method of org.freedesktop.systemd1.Manager taking a unit
+ *          name and a job mode, e.g. "StartUnit" (org.freedesktop.systemd1(5));
+ *          job mode "replace"
  * @unit: unit name
  * @timeout: 0: do not wait; else the longest wait for the job's JobRemoved
  *           signal, µs

@@ -4,9 +4,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sched.h>
 #include <string.h>
-#include <sys/mount.h>
 
 #include <libopeniscsiusr.h>
 
@@ -171,26 +169,5 @@ int node_db_iface_transport(const char *iface, char **ret) {
         if (!s)
                 return -ENOMEM;
         *ret = s;
-        return 0;
-}
-
-int node_db_make_private(const char *root) {
-        static const char *const subdirs[] = { "nodes", "send_targets" };
-
-        if (unshare(CLONE_NEWNS) < 0)
-                return -errno;
-        if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-                return -errno;
-        for (size_t i = 0; i < ELEMENTSOF(subdirs); i++) {
-                char path[PATH_MAX];
-
-                snprintf(path, sizeof path, "%s/%s", root, subdirs[i]);
-                /* iscsiadm makes them on first use too; a missing one is not ours to refuse. */
-                int r = mkdir_p(path, 0700, 0700);
-                if (r < 0)
-                        return r;
-                if (mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0700") < 0)
-                        return -errno;
-        }
         return 0;
 }

@@ -62,22 +62,3 @@ int node_db_iface_transport(const char *iface, char **ret);
  * Return: 0 for LIBISCSI_OK, else a negative errno.
  */
 int iscsi_error_to_errno(int rc);
-
-/**
- * node_db_make_private() - a tmpfs of our own over DBROOT/nodes and send_targets
- * @root: the node DB root (NODE_DB_ROOT)
- *
- * What the login unit's TemporaryFileSystem= gives its ExecStart=, for a
- * process that runs without the unit's sandbox: its ExecReload= is run
- * with the "+" prefix (systemd.service(5)), because systemd before 257
- * does not pass the credentials to an ExecReload= that has a mount
- * namespace (systemd issue 35227). The process moves into a new mount
- * namespace (unshare(2) CLONE_NEWNS, all mounts private, so nothing
- * propagates back) and mounts an empty tmpfs, mode 0700, on both
- * directories (created first if missing, mode 0700, as iscsiadm would).
- * Nothing else changes for the rest of the system.
- *
- * Return: 0; -errno of unshare(2), mount(2) or mkdir_p() (-EPERM without
- * CAP_SYS_ADMIN).
- */
-int node_db_make_private(const char *root);

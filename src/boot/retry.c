@@ -8,9 +8,9 @@
  * issue 304). It waits, probes the portals the last login left without a
  * session (portal-probe.h: a TCP connect, no login, no journal line), and
  * only when one answers starts the alias's unit again, the one the boot
- * would have started (target_boot_unit()), or reloads the active login unit
- * to add the missing paths. Needs no credential: the login helper left the
- * portals and the unit in /run (login-state.h).
+ * would have started (target_boot_unit()), or iscsi-creds-paths@ALIAS.service
+ * to add the missing paths to an active login. Needs no credential: the
+ * login helper left the portals and the unit in /run (login-state.h).
  */
 
 #include <errno.h>
@@ -114,37 +114,39 @@ static int probe(const char *alias, const LoginState *ls, RetryState *st, char *
         return 0;
 }
 
-/* One login attempt: start the alias's unit (reload the login unit when it is active with
- * paths missing) and wait for the job. Returns the login's new state in @ls. */
+/* One login attempt: start the alias's unit, or iscsi-creds-paths@ALIAS.service when the login
+ * is active with paths missing, and wait for the job. Returns the login's new state in @ls. */
 static int attempt(const char *alias, LoginState *ls, RetryState *st, const char *answered) {
         /* A connection per attempt: PID 1 may have dropped one that sat idle for minutes. */
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
-        _cleanup_free_ char *login = NULL;
-        const char *unit, *method, *result = "unknown";
-        bool reload;
+        _cleanup_free_ char *named = NULL;
+        const char *unit, *result = "unknown";
+        bool paths;
         int r;
 
-        if (asprintf(&login, "iscsi-creds-login@%s.service", alias) < 0)
-                return log_oom();
-        reload = ls->result == LOGIN_RESULT_PARTIAL;
-        method = reload ? "ReloadUnit" : "StartUnit";
-        unit = reload || !ls->unit[0] ? login : ls->unit;
+        paths = ls->result == LOGIN_RESULT_PARTIAL;
+        if (paths || !ls->unit[0]) {
+                if (asprintf(&named, "iscsi-creds-%s@%s.service", paths ? "paths" : "login", alias) < 0)
+                        return log_oom();
+                unit = named;
+        } else
+                unit = ls->unit;
         st->attempts++;
         st->phase = RETRY_LOGGING_IN;
         st->next_attempt = 0;
         publish(alias, st);
-        log_internal(LOG_NOTICE, 0, MESSAGE_ID_RETRY_ATTEMPT, "%s: portal %s answers; %s %s (attempt %u).", alias,
-                     answered, reload ? "reloading" : "starting", unit, st->attempts);
+        log_internal(LOG_NOTICE, 0, MESSAGE_ID_RETRY_ATTEMPT, "%s: portal %s answers; starting %s (attempt %u).",
+                     alias, answered, unit, st->attempts);
         r = manager_bus_open(&bus);
         if (r < 0)
                 return log_error_errno(r, "%s: cannot connect to systemd (/run/systemd/private): %m", alias);
-        r = manager_queue_job(bus, method, unit, RETRY_JOB_TIMEOUT, &result);
+        r = manager_queue_job(bus, "StartUnit", unit, RETRY_JOB_TIMEOUT, &result);
         if (r < 0)
-                return log_error_errno(r, "%s: cannot %s %s: %m", alias, reload ? "reload" : "start", unit);
+                return log_error_errno(r, "%s: cannot start %s: %m", alias, unit);
         r = login_state_read(LOGIN_STATE_DIR, alias, ls);
         if (r < 0)
-                return log_error_errno(r, "%s: no login result in %s after the %s of %s (job %s): %m", alias,
-                                       LOGIN_STATE_DIR, reload ? "reload" : "start", unit, result);
+                return log_error_errno(r, "%s: no login result in %s after the start of %s (job %s): %m", alias,
+                                       LOGIN_STATE_DIR, unit, result);
         return 0;
 }
 

@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/stat.h>
 
 #include "credential.h"
 #include "load.h"
@@ -40,23 +39,6 @@ int load_service_target(const char *alias, bool system_fallback, Target **ret) {
                 return log_error_errno(ENOENT, "%s was not passed to this service (looked in %s); was the unit "
                                        "started without the generator's drop-in?", name, dir);
         return load_target(f, ret);
-}
-
-int use_login_unit_credentials(const char *alias) {
-        _cleanup_free_ char *dir = NULL;
-        struct stat st;
-
-        if (!isempty(getenv("CREDENTIALS_DIRECTORY")))
-                return 0;
-        if (!alias_is_valid(alias))
-                return log_error_errno(EINVAL, "Invalid target alias \"%s\": " ALIAS_RULE ".", alias);
-        if (asprintf(&dir, "/run/credentials/iscsi-creds-login@%s.service", alias) < 0)
-                return log_oom();
-        if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
-                return 0;       /* the unit is not active: load_service_target() says what is missing */
-        if (setenv("CREDENTIALS_DIRECTORY", dir, 1) < 0)
-                return log_oom();
-        return 1;
 }
 
 int read_service_secret(const char *name, char **ret, size_t *ret_size) {

@@ -8,6 +8,8 @@
  *     credential files PID 1 hands the login service (LoadCredential= or
  *     LoadCredentialEncrypted=, so this works from systemd 252 on);
  *   - iscsi-creds.target.wants/iscsi-creds-login@ALIAS.service;
+ *   - the same credential drop-in for iscsi-creds-paths@ALIAS.service, which
+ *     the retry service starts for portals that come up later;
  *   - with "mount =": the .mount unit, its remote-fs.target link (Requires=,
  *     Wants= with "nofail", none with "noauto"; with x-systemd.automount an
  *     .automount unit is linked instead, as systemd-fstab-generator does)
@@ -97,11 +99,10 @@ static int add_link(UnitSet *s, const Target *t, const char *dependent, const ch
                                        type, unit) : 0;
 }
 
-/* A drop-in for instance @unit of a shipped template: the credential lines PID 1 needs
- * (LoadCredential= or LoadCredentialEncrypted=; NULL entries skipped) after what @u holds, and the
- * link from iscsi-creds.target. */
-static int add_instance(UnitSet *s, const Target *t, UnitFile *u, const char *unit, const char *template_path,
-                        const CredentialFile *const *creds, size_t n) {
+/* The credential lines PID 1 needs (LoadCredential= or LoadCredentialEncrypted=; NULL entries
+ * skipped), as a [Service] section after what @u holds; @u goes to the set, or is dropped on
+ * error. */
+static int add_credentials(UnitSet *s, const Target *t, UnitFile *u, const CredentialFile *const *creds, size_t n) {
         int r = 0;
 
         fputs("[Service]\n", u->f);
@@ -116,15 +117,45 @@ static int add_instance(UnitSet *s, const Target *t, UnitFile *u, const char *un
                         else
                                 r = set(u, t, creds[i]->encrypted ? "LoadCredentialEncrypted" : "LoadCredential", v);
                 }
-        r = add_file(s, u, t, r);
+        return add_file(s, u, t, r);
+}
+
+/* A drop-in for instance @unit of a shipped template: its credentials, and the link from
+ * iscsi-creds.target. */
+static int add_instance(UnitSet *s, const Target *t, UnitFile *u, const char *unit, const char *template_path,
+                        const CredentialFile *const *creds, size_t n) {
+        int r = add_credentials(s, t, u, creds, n);
+
         if (r < 0)
                 return r;
         return add_link(s, t, "iscsi-creds.target", "wants", unit, template_path);
 }
 
+/* iscsi-creds-paths@ALIAS.service logs in the portals an active login left without a session:
+ * the login's credentials, no link (the retry service starts it). */
+static int compose_paths(UnitSet *s, const Target *t, const CredentialFile *const *creds, size_t n) {
+        _cleanup_free_ char *unit = target_paths_unit(t);
+        UnitFile *u;
+        int r;
+
+        if (!unit)
+                return log_oom();
+        r = unit_dropin_create(s->dir, unit, "50-credentials.conf", &u);
+        if (r < 0)
+                return log_error_errno(r, "%s: cannot create a drop-in for %s: %m", t->credential, unit);
+        r = source_comment(u, t, creds[0]);
+        if (r < 0) {
+                unit_file_discard(u);
+                return r;
+        }
+        return add_credentials(s, t, u, creds, n);
+}
+
 static int compose_login(UnitSet *s, const Target *t, const CredentialFile *target_file,
                          const CredentialFile *auth_file, const CredentialFile *initiator_file) {
         _cleanup_free_ char *unit = target_login_unit(t);
+        /* The host-wide initiator name, unless the target names its own. */
+        const CredentialFile *const creds[] = { target_file, auth_file, t->initiator ? NULL : initiator_file };
         UnitFile *u;
         int r;
 
@@ -146,10 +177,10 @@ static int compose_login(UnitSet *s, const Target *t, const CredentialFile *targ
                 unit_file_discard(u);
                 return r;
         }
-        /* The host-wide initiator name, unless the target names its own. */
-        return add_instance(s, t, u, unit, ISCSI_CREDS_UNIT_DIR "/iscsi-creds-login@.service",
-                            (const CredentialFile *const[]) { target_file, auth_file,
-                                                              t->initiator ? NULL : initiator_file }, 3);
+        r = add_instance(s, t, u, unit, ISCSI_CREDS_UNIT_DIR "/iscsi-creds-login@.service", creds, ELEMENTSOF(creds));
+        if (r < 0)
+                return r;
+        return compose_paths(s, t, creds, ELEMENTSOF(creds));
 }
 
 /* LUKS on the LUN: the unlock instance gets the target definition and the passphrase credential,

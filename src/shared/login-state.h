@@ -39,7 +39,7 @@ typedef struct LoginState {
 
 typedef enum RetryPhase {
         RETRY_WAITING,          /* until @next_attempt; then the portals are probed */
-        RETRY_LOGGING_IN,       /* a portal answered: the unit is being started (or reloaded) */
+        RETRY_LOGGING_IN,       /* a portal answered: a unit is being started */
         RETRY_STOPPED,          /* given up: a configuration error that a retry cannot fix */
 } RetryPhase;
 

@@ -547,6 +547,14 @@ char *target_login_unit(const Target *t) {
         return s;
 }
 
+char *target_paths_unit(const Target *t) {
+        char *s;
+
+        if (asprintf(&s, "iscsi-creds-paths@%s.service", t->alias) < 0)
+                return NULL;
+        return s;
+}
+
 int target_device(const Target *t, char **ret) {
         char *s;
 

@@ -100,6 +100,12 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(Target *, target_free);
 char *target_login_unit(const Target *t);
 
 /**
+ * target_paths_unit() - "iscsi-creds-paths@ALIAS.service"
+ * Return: newly allocated name or NULL on ENOMEM.
+ */
+char *target_paths_unit(const Target *t);
+
+/**
  * target_boot_unit() - the unit whose start brings the target's LUN into use
  * @t: the target
  * @ret: its .mount when the boot mounts it (remote-fs.target pulls it in:

@@ -927,13 +927,16 @@ EOF
 #   (vmtest-late.timer). The first login fails at once (nothing answers TCP),
 #   the boot goes on; iscsi-creds-retry@late.service probes with back-off and,
 #   once the target answers, starts /mnt/late's mount: login, unlock, mount.
+# - mp: a LIO target with two portals (attach only), the second one added
+#   60 s after boot: logged in through one, the retry starts
+#   iscsi-creds-paths@mp.service for the other.
 # - badpw: a tgtd target with a wrong secret: retried every 2 minutes, each
 #   attempt an authentication failure.
 scenario_late() {
-    local pwl pwb wrong lpw c=/var/lib/vmtest/luks-content-1
+    local pwl pwm pwb wrong lpw c=/var/lib/vmtest/luks-content-1
     # the checks wait for the 60 s timer and a retry 2 minutes after the boot's login
     SCENARIO_TIMEOUT=480
-    pwl=$(rand_str 24) pwb=$(rand_str 24) wrong=$(rand_str 24) lpw=$(rand_str 20)
+    pwl=$(rand_str 24) pwm=$(rand_str 24) pwb=$(rand_str 24) wrong=$(rand_str 24) lpw=$(rand_str 20)
     install -m 0644 "$VM_DIR/guest/vmtest-late.timer" "$VM_DIR/guest/vmtest-late.service" "$ROOT/etc/systemd/system/"
     mkdir -p "$ROOT/etc/systemd/system/timers.target.wants"
     ln -sf ../vmtest-late.timer "$ROOT/etc/systemd/system/timers.target.wants/"
@@ -957,6 +960,19 @@ node.session.auth.password = $pwl
 EOF
     luks_cred late "$lpw"
 
+    lio_target 2 "$IQN:mp" 127.0.0.1:3263 mona "$pwm"
+    TGT_CONF+="late-lio-np $IQN:mp 127.0.0.2:3263"$'\n'
+    target_cred mp <<EOF
+target = $IQN:mp
+portal = 127.0.0.1:3263
+portal = 127.0.0.2:3263
+lun = 0
+EOF
+    auth_cred mp <<EOF
+node.session.auth.username = mona
+node.session.auth.password = $pwm
+EOF
+
     lun 3 "$IQN:badpw"; account 3 bert "$pwb"; secret "$wrong"
     target_cred badpw <<EOF
 target = $IQN:badpw
@@ -974,13 +990,11 @@ EOF
     # the retry's longest interval (60 s) + login, unlock and mount on a loaded TCG guest
     check check_late_mounted late-target-mounted late /mnt/late "${TOKEN[1]}" vmtest-late.service 90
     check check_luks_open late-luks-open late /mnt/late
-    # not checked: a second portal that comes up later (check_paths_completed). The
-    # retry's "systemctl reload" of the login unit gets no credentials on systemd 252:
-    # PID 1 mounts them only in the main process's namespace (issue 10, open).
+    check check_paths_completed late-portal-added mp "$IQN:mp" 2 vmtest-late.service
     check check_auth_retried wrong-secret-retried badpw 110
     check check_failed_units no-other-failed-units iscsi-creds-login@badpw.service mnt-badpw.mount
     check check_secrets secrets
-    expect late-first-login late-retry-status late-target-mounted late-luks-open \
+    expect late-first-login late-retry-status late-target-mounted late-luks-open late-portal-added \
            wrong-secret-retried no-other-failed-units \
            secrets-journal secrets-cmdline secrets-units secrets-nodedb
     mounted late /mnt/late

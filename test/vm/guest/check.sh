@@ -803,7 +803,8 @@ check_late_mounted() {
 
 # check_paths_completed NAME ALIAS TARGET N LATEUNIT: the login logged in
 # through fewer than N portals at boot and stayed active; once LATEUNIT made
-# the others answer, the retry service reloaded it and TARGET has N sessions
+# the others answer, the retry service started iscsi-creds-paths@ALIAS.service
+# and TARGET has N sessions
 check_paths_completed() {
     local name=$1 alias=$2 target=$3 want=$4 late=$5 errs="" login retry n ta tup
     login=$(login_unit "$alias") retry=iscsi-creds-retry@$alias.service
@@ -819,10 +820,12 @@ check_paths_completed() {
         errs+="$login active since $(secs "$ta") s, not since before the missing portal came up ($(secs "$tup") s); "
     journalctl -b -q -o cat --no-pager -u "$login" | grep -q "logged in through 1 of $want portals" ||
         errs+="no 'logged in through 1 of $want portals' in the journal of $login; "
-    journalctl -b -q -o cat --no-pager -u "$retry" | grep -q "reloading $login" ||
-        errs+="$retry never reloaded $login; "
+    journalctl -b -q -o cat --no-pager -u "$retry" | grep -q "starting iscsi-creds-paths@$alias.service" ||
+        errs+="$retry never started iscsi-creds-paths@$alias.service; "
+    [ "$(systemctl show -P Result "iscsi-creds-paths@$alias.service")" = success ] ||
+        errs+="iscsi-creds-paths@$alias.service: result $(systemctl show -P Result "iscsi-creds-paths@$alias.service"); "
     systemctl is-active -q "$retry" && errs+="$retry still active; "
-    verdict "$name" "$errs" "$n sessions to $target; $login active since $(secs "$ta") s (before the second portal came up at $(secs "$tup") s), reloaded by $retry, which then ended"
+    verdict "$name" "$errs" "$n sessions to $target; $login active since $(secs "$ta") s (before the second portal came up at $(secs "$tup") s), paths added by iscsi-creds-paths@$alias.service, $retry then ended"
 }
 
 # check_auth_retried NAME ALIAS MINGAP: a rejected secret fails the login
