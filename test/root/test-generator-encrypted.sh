@@ -72,6 +72,10 @@ d iscsi-creds-login@enc.service.d
 f iscsi-creds-login@enc.service.d/50-credentials.conf
 d iscsi-creds-login@plain.service.d
 f iscsi-creds-login@plain.service.d/50-credentials.conf
+d iscsi-creds-paths@enc.service.d
+f iscsi-creds-paths@enc.service.d/50-credentials.conf
+d iscsi-creds-paths@plain.service.d
+f iscsi-creds-paths@plain.service.d/50-credentials.conf
 d iscsi-creds.target.wants
 l iscsi-creds.target.wants/iscsi-creds-login@enc.service $1
 l iscsi-creds.target.wants/iscsi-creds-login@plain.service $1
@@ -96,6 +100,10 @@ check_common() {        # check_common OUTDIR LABEL
     expect_grep "LoadCredentialEncrypted=iscsi.auth.enc:$ESTORE/iscsi.auth.enc" "$dropin" \
         "$l: encrypted secrets handed over with LoadCredentialEncrypted="
     expect_grep "# Source: $ESTORE/iscsi.target.enc" "$dropin" "$l: the drop-in names its source credential"
+    # The paths unit (portals that come up later) gets the same credentials as the login.
+    expect_eq "$(grep '^LoadCredential' "$dropin")" \
+        "$(grep '^LoadCredential' "$o/iscsi-creds-paths@enc.service.d/50-credentials.conf")" \
+        "$l: the paths unit loads the login's credentials"
     expect_grep "SourcePath=$ESTORE/iscsi.target.enc" "$o/srv-enc.mount" "$l: SourcePath= of the mount names the credential"
     expect_grep "LoadCredential=iscsi.target.plain:$STORE/iscsi.target.plain" \
         "$o/iscsi-creds-login@plain.service.d/50-credentials.conf" "$l: plaintext target uses LoadCredential="
