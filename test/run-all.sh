@@ -9,7 +9,7 @@
 # "N passed, N failed[, N skipped]" over all of them.
 #
 # ISCSI_CREDS_SUITES overrides the suites of the main build (space-separated;
-# default: unit golden root cli nspawn vm, plus vm-RELEASE for each release
+# default: unit golden root cli nspawn package vm, plus vm-RELEASE for each release
 # below: the VM scenarios on that release's guests).
 # ISCSI_CREDS_RELEASES lists the releases whose build roots are tested
 # (space-separated; default "trixie"; empty: none).
@@ -21,7 +21,7 @@ cd "$src"
 ./test/deps.sh
 
 releases=${ISCSI_CREDS_RELEASES-trixie}
-default_suites="unit golden root cli nspawn vm"
+default_suites="unit golden root cli nspawn package vm"
 for rel in $releases; do default_suites+=" vm-$rel"; done
 suites=${ISCSI_CREDS_SUITES:-$default_suites}
 suite_args=()
