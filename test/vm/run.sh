@@ -48,6 +48,9 @@
 #   --keep             keep run directories (disk image, root, logs)
 #   --overlay DIR      copy DIR's tree into the guest root last (debugging)
 #   --timeout SEC      hard limit for one boot (default 480)
+#   --scenario-file F  source F, which defines more scenarios (functions
+#                      scenario_NAME, written like the ones here); its NAMEs
+#                      may then be given (test/bench/boot-scale.sh)
 #   -v, --verbose      print the guest's diagnostics for every boot
 #
 # Env: VMTEST_WORK (default /var/tmp/iscsi-creds-vm), VMTEST_SOURCE_DIR,
@@ -62,7 +65,7 @@ set -eu
 src_dir=${VMTEST_SOURCE_DIR:-$(cd "$VM_DIR/../.." && pwd)}
 build_dir=${VMTEST_BUILD_DIR:-}
 boot_timeout=${VMTEST_TIMEOUT:-300}
-fake=0 keep=0 verbose=0 overlay=""
+fake=0 keep=0 verbose=0 overlay="" scenario_file=""
 scenarios=()
 while [ $# -gt 0 ]; do
     case $1 in
@@ -73,8 +76,9 @@ while [ $# -gt 0 ]; do
         --fake) fake=1; shift ;;
         --keep) keep=1; shift ;;
         --overlay) overlay=$2; shift 2 ;;
+        --scenario-file) scenario_file=$(realpath "$2"); shift 2 ;;
         -v|--verbose) verbose=1; shift ;;
-        -h|--help) sed -n "2,57p" "$0"; exit 0 ;;
+        -h|--help) sed -n "2,60p" "$0"; exit 0 ;;
         -*) die "unknown option $1" ;;
         *) scenarios+=("$1"); shift ;;
     esac
@@ -86,7 +90,8 @@ for s in "${scenarios[@]}"; do
     case $s in
         all) read -r -a more <<<"$ALL_SCENARIOS"; expanded+=("${more[@]}") ;;
         basic|failures|advanced|discovery|multipath|admin|sharing|distro|slowboot|late|faults|demo) expanded+=("$s") ;;
-        *) die "unknown scenario '$s' (known: $ALL_SCENARIOS all)" ;;
+        *) [ -n "$scenario_file" ] || die "unknown scenario '$s' (known: $ALL_SCENARIOS all)"
+           expanded+=("$s") ;;
     esac
 done
 scenarios=("${expanded[@]}")
@@ -204,7 +209,7 @@ log "image ready in $(( $(date +%s) - t0 )) s: $BASE"
 # Filled by the scenario functions through the helpers below.
 reset_boot() {
     TGT_CONF="" CHECKS="" EXPECT=() SECRETS=() MOUNTED=() TCREDS=() ACREDS=() STORED=()
-    ALL_ALIASES=() LUNS=0 UNLOCKED=() PCREDS=() CREDSTORE_TARGETS=0
+    ALL_ALIASES=() LUNS=0 UNLOCKED=() PCREDS=() CREDSTORE_TARGETS=0 LUN_SIZE=32M
     # DEAD: ALIAS:MOUNTPOINT whose target the guest kills just before poweroff;
     # SHUTDOWN_MAX: the bound on poweroff (s); SCENARIO_TIMEOUT: a longer boot
     # limit than --timeout, for a scenario that waits for timers or faults
@@ -219,13 +224,13 @@ lun_content() {
     printf '%s\n' "${TOKEN[$1]}" >"$2/hello.txt"
     printf '%s\n' "$3" >"$2/README"
 }
-# lun_image KEY [UUID [LABEL]]: /var/lib/vmtest/lunKEY.img, an ext4 fs with
-# hello.txt = TOKEN[KEY], label LABEL (default lunKEY), file system UUID
-# UUID (default random)
+# lun_image KEY [UUID [LABEL]]: /var/lib/vmtest/lunKEY.img (LUN_SIZE), an
+# ext4 fs with hello.txt = TOKEN[KEY], label LABEL (default lunKEY), file
+# system UUID UUID (default random)
 lun_image() {
     local c=$RUNDIR/lun-content-$1 img=$ROOT/var/lib/vmtest/lun$1.img
     lun_content "$1" "$c" "LUN image $1"
-    truncate -s 32M "$img"
+    truncate -s "$LUN_SIZE" "$img"
     mkfs.ext4 -q -F -L "${3:-lun$1}" ${2:+-U "$2"} -d "$c" "$img"
     LUNS=$((LUNS + 1))
 }
@@ -1495,6 +1500,13 @@ boot() {  # SCENARIO
     RUNDIR=
 }
 
+if [ -n "$scenario_file" ]; then
+    # shellcheck source=/dev/null
+    . "$scenario_file"
+fi
+for s in "${scenarios[@]}"; do
+    declare -F "scenario_$s" >/dev/null || die "unknown scenario '$s' (not in $ALL_SCENARIOS${scenario_file:+ nor in $scenario_file})"
+done
 for s in "${scenarios[@]}"; do
     boot "$s"
 done

@@ -1,0 +1,128 @@
+# shellcheck shell=bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+#
+# Guest side of test/bench/boot-scale.sh, sourced by check.sh (its helpers:
+# usec, secs, result, wait_settled). Prints, in seconds since the kernel
+# started (CLOCK_MONOTONIC, as systemd's *TimestampMonotonic):
+#   VMTEST TIME last-mount T         the last /mnt/sI to become active
+#   VMTEST TIME mounted K/N
+#   VMTEST TIME phase:NAME mean M max X n K   per-target phases (below)
+#   VMTEST TIME ref:UNIT T           when UNIT became active
+# and VMTEST RESULT scale-all-mounted.
+#
+# Phases per target, from systemd's own timestamps of each unit:
+#   creds  login@sI.service: job start (InactiveExit) -> ExecStart= process
+#          started (ExecMainStart): the unit's sandbox and PID 1 decrypting
+#          its credentials
+#   helper ExecMainStart -> login unit active: "iscsi-creds login" (record,
+#          libopeniscsiusr read-back, iscsiadm, LUN scan)
+#   device login unit active -> by-path .device active (udev)
+#   mount  .device active -> .mount active (fsck is not run: _netdev, 0 0)
+#   total  job start -> .mount active (creds path); for the stock path
+#          open-iscsi.service's start -> .mount active
+# Stock path: loginall = open-iscsi.service start -> active (every login).
+
+# stats: reads numbers (µs), prints "mean M max X n K" in seconds
+stats() {
+    awk '{ s += $1; if ($1 > m) m = $1; n++ }
+         END { if (n) printf "mean %.2f max %.2f n %d", s / n / 1e6, m / 1e6, n; else printf "n 0" }'
+}
+
+# scale_report PATH N: PATH is stock or creds
+scale_report() {
+    local path=$1 n=$2 i mnt unit dev login last=0 k=0 t td tl ts tx missing=""
+    local -a p_creds=() p_helper=() p_device=() p_mount=() p_total=()
+    wait_settled $((300 + 15 * n))
+    for u in network-online.target iscsid.service open-iscsi.service remote-fs.target multi-user.target; do
+        echo "VMTEST TIME ref:$u $(secs "$(usec "$u" ActiveEnterTimestampMonotonic)")"
+    done
+    local t_oi
+    t_oi=$(usec open-iscsi.service InactiveExitTimestampMonotonic)
+    for ((i = 1; i <= n; i++)); do
+        mnt=/mnt/s$i
+        unit=$(systemd-escape --path --suffix=mount "$mnt")
+        dev=$(systemd-escape --path --suffix=device \
+            "/dev/disk/by-path/ip-127.0.0.1:3260-iscsi-iqn.2003-01.org.example:s$i-lun-1")
+        login=iscsi-creds-login@s$i.service
+        t=$(usec "$unit" ActiveEnterTimestampMonotonic)
+        if findmnt -n "$mnt" >/dev/null && [ "${t:-0}" -gt 0 ]; then
+            k=$((k + 1))
+            [ "$t" -gt "$last" ] && last=$t
+        else
+            missing+="s$i "
+            continue
+        fi
+        td=$(usec "$dev" ActiveEnterTimestampMonotonic)
+        p_mount+=($((t - td)))
+        if [ "$path" = creds ]; then
+            ts=$(usec "$login" InactiveExitTimestampMonotonic)
+            tx=$(usec "$login" ExecMainStartTimestampMonotonic)
+            tl=$(usec "$login" ActiveEnterTimestampMonotonic)
+            p_creds+=($((tx - ts))) p_helper+=($((tl - tx))) p_device+=($((td - tl))) p_total+=($((t - ts)))
+        else
+            p_device+=($((td - t_oi))) p_total+=($((t - t_oi)))
+        fi
+    done
+    echo "VMTEST TIME last-mount $(secs "$last")"
+    echo "VMTEST TIME mounted $k/$n"
+    if [ "$path" = stock ]; then
+        echo "VMTEST TIME phase:loginall $(printf '%s\n' $(($(usec open-iscsi.service ActiveEnterTimestampMonotonic) - t_oi)) | stats)"
+        echo "VMTEST TIME phase:device-from-loginall-start $(printf '%s\n' "${p_device[@]}" | stats)"
+    else
+        echo "VMTEST TIME phase:creds $(printf '%s\n' "${p_creds[@]}" | stats)"
+        echo "VMTEST TIME phase:helper $(printf '%s\n' "${p_helper[@]}" | stats)"
+        echo "VMTEST TIME phase:device $(printf '%s\n' "${p_device[@]}" | stats)"
+    fi
+    echo "VMTEST TIME phase:mount $(printf '%s\n' "${p_mount[@]}" | stats)"
+    echo "VMTEST TIME phase:total $(printf '%s\n' "${p_total[@]}" | stats)"
+    # the slowest units of the boot, for the closing note
+    systemd-analyze blame --no-pager 2>/dev/null | head -n 8 | sed 's/^ */VMTEST TIME blame: /'
+    if [ "$k" = "$n" ]; then
+        result scale-all-mounted PASS "$path: $k of $n mounted, the last at $(secs "$last") s"
+    else
+        result scale-all-mounted FAIL "$path: $k of $n mounted (missing: $missing)"
+    fi
+}
+
+# scale_login_cost ALIAS IQN ROUNDS: the helper's own cost per login. With the
+# boot done, ALIAS's mount and login are stopped (logged out), then ROUNDS
+# times, alternating: "systemctl start iscsi-creds-login@ALIAS.service" (PID 1
+# decrypting the credentials, the sandbox, the helper) against a bare
+# "iscsiadm -m node --login" of the same target with a record written just
+# before in a private tmpfs (what the helper does without it); each followed by
+# a logout. Prints VMTEST TIME login-cost:creds|bare mean M max X n K and the
+# ratio.
+scale_login_cost() {
+    local alias=$1 iqn=$2 rounds=$3 unit login=iscsi-creds-login@$1.service i t0 t1 user pw
+    local -a creds=() bare=()
+    unit=$(systemd-escape --path --suffix=mount "/mnt/$alias")
+    read -r user pw < <(zcat -f "$CREDENTIALS_DIRECTORY/vmtest.tgt" |
+        awk -v t="${alias#s}" '$1 == "account" && $2 == t { print $3, $4; exit }')
+    systemctl stop "$unit" "$login"
+    for ((i = 0; i < rounds; i++)); do
+        t0=$(date +%s%N)
+        systemctl start "$login" || { result login-cost FAIL "$login did not start"; return; }
+        t1=$(date +%s%N)
+        creds+=($(((t1 - t0) / 1000)))
+        systemctl stop "$login"
+        t0=$(date +%s%N)
+        # shellcheck disable=SC2016  # expanded by the inner shell
+        printf '%s\n' "$pw" | unshare -m --propagation private bash -euc '
+            db=/etc/iscsi; [ -d /var/lib/iscsi ] && db=/var/lib/iscsi
+            mkdir -p "$db/nodes"; mount -t tmpfs -o mode=0700 tmpfs "$db/nodes"
+            read -r pw
+            iscsiadm -m node -o new -T "$1" -p 127.0.0.1:3260,1 >/dev/null
+            rec=$(find "$db/nodes" -type f | head -n1)
+            printf "node.session.auth.authmethod = CHAP\nnode.session.auth.username = %s\nnode.session.auth.password = %s\n" \
+                "$2" "$pw" >>"$rec"
+            iscsiadm -m node -T "$1" -p 127.0.0.1:3260,1 --login >/dev/null' bare "$iqn" "$user" ||
+            { result login-cost FAIL "bare iscsiadm login failed"; return; }
+        t1=$(date +%s%N)
+        bare+=($(((t1 - t0) / 1000)))
+        iscsiadm -m session -r "$(iscsiadm -m session | awk -v t="$iqn" '$4 == t { gsub(/[][]/, "", $2); print $2 }')" \
+            --logout >/dev/null
+    done
+    echo "VMTEST TIME login-cost:creds $(printf '%s\n' "${creds[@]}" | stats)"
+    echo "VMTEST TIME login-cost:bare $(printf '%s\n' "${bare[@]}" | stats)"
+    result login-cost PASS "$rounds logins each way"
+}
