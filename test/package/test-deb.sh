@@ -82,11 +82,16 @@ for d in open-iscsi systemd libsystemd0 libopeniscsiusr libcryptsetup12; do
 done
 mkdir "$T/control"
 dpkg-deb -e "$deb" "$T/control"
-if grep -hE 'deb-systemd-invoke|systemctl .*(start|stop|restart|try-restart)' \
-        "$T"/control/{preinst,postinst,prerm,postrm} 2>/dev/null | grep -v '^[[:space:]]*#' >"$T/invoke"; then
+if grep -hE '^[[:space:]]*(deb-systemd-invoke|systemctl|invoke-rc.d)[[:space:]].*(start|stop|restart)' \
+        "$T"/control/{preinst,postinst,prerm,postrm} 2>/dev/null >"$T/invoke"; then
     bad "maintainer scripts start, stop or restart units: $(paste -sd' ' "$T/invoke")"
 else
     ok "no maintainer script starts, stops or restarts a unit"
+fi
+if grep -q 'stop iscsi-creds.target' "$T/control/prerm" 2>/dev/null; then
+    ok "prerm refuses a removal while targets are attached, and says how to detach them"
+else
+    bad "prerm has no guard against a removal with targets attached"
 fi
 
 # ---- 3. one list of build dependencies
