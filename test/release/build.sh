@@ -5,7 +5,7 @@
 # chroot made with debootstrap:
 #
 #   build.sh --release NAME [--suites "unit golden cli"] [--stage DIR]
-#            [--testlog FILE] [--keep]
+#            [--deb DIR] [--testlog FILE] [--keep]
 #
 # --release   Debian codename: bookworm, trixie, sid (whatever the mirror has)
 # --suites    meson test suites to run in the root ("" builds only); default
@@ -14,6 +14,9 @@
 #             machine then holds the tree built against NAME's libraries.
 #             DIR must be missing or empty (nothing of the caller's is
 #             overwritten or removed).
+# --deb       also build the Debian package (dpkg-buildpackage -us -uc -b of
+#             debian/) in the root and copy the .deb files to DIR (made if
+#             missing)
 # --testlog   copy meson's testlog.json out of the root to FILE (run-all.sh
 #             sums it); a run that fails before its tests leaves one failed
 #             entry there, so it is counted
@@ -37,15 +40,16 @@ log() { printf '[release %s %s] %s\n' "${release:-?}" "$(date +%H:%M:%S)" "$*" >
 die() { log "ERROR: $*"; exit 1; }
 
 orig_args=("$@")
-release="" suites="unit golden cli" stage="" testlog="" keep=0
+release="" suites="unit golden cli" stage="" debdir="" testlog="" keep=0
 while [ $# -gt 0 ]; do
         case $1 in
-        --release|--suites|--stage|--testlog)
+        --release|--suites|--stage|--deb|--testlog)
                 [ $# -ge 2 ] || die "$1 needs a value"
                 case $1 in
                 --release) release=$2 ;;
                 --suites) suites=$2 ;;
                 --stage) stage=$2 ;;
+                --deb) debdir=$2 ;;
                 --testlog) testlog=$2 ;;
                 esac
                 shift 2 ;;
@@ -75,6 +79,7 @@ fi
 # Relative paths are the caller's, before anything changes directory.
 [ -z "$stage" ] || stage=$(realpath -m "$stage")
 [ -z "$testlog" ] || testlog=$(realpath -m "$testlog")
+[ -z "$debdir" ] || debdir=$(realpath -m "$debdir")
 if [ -n "$stage" ] && [ -e "$stage" ] && [ -n "$(ls -A "$stage")" ]; then
         die "--stage $stage is not empty: remove it first"
 fi
@@ -270,6 +275,24 @@ install_stage() {
         echo "staged in $stage: $(find "$stage" -type f | wc -l) files"
 }
 
+# build_deb: dpkg-buildpackage in a copy of the source in the root; the
+# .deb files to $debdir.
+build_deb() {
+        local t0=$SECONDS
+        log "dpkg-buildpackage -us -uc -b in the root"
+        rm -rf "$root/iscsi-creds/deb"
+        mkdir -p "$root/iscsi-creds/deb"
+        cp -a "$root$in_src" "$root/iscsi-creds/deb/src"
+        if ! in_root sh -c 'cd /iscsi-creds/deb/src && dpkg-buildpackage -us -uc -b' \
+                        >"$root/iscsi-creds/deb/build.log" 2>&1; then
+                tail -n 40 "$root/iscsi-creds/deb/build.log" >&2
+                die "dpkg-buildpackage failed in the $release root"
+        fi
+        mkdir -p "$debdir"
+        cp "$root"/iscsi-creds/deb/*.deb "$debdir"/
+        echo "package built in $(( SECONDS - t0 )) s: $(cd "$debdir" && ls ./*.deb | tr '\n' ' ')"
+}
+
 # run_tests: one meson test over the requested suites; prints the counts per
 # suite and, last, the total line.
 run_tests() {
@@ -326,6 +349,7 @@ main() {
 
         build
         [ -z "$stage" ] || install_stage
+        [ -z "$debdir" ] || build_deb
         if [ -n "$suites" ]; then
                 run_tests || status=1
         else

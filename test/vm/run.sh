@@ -34,6 +34,11 @@
 #   late       targets that come up 60 s after boot: LUKS LUN mounted by the
 #              retry service, a wrong secret retried every 2 minutes
 #   all        basic failures advanced discovery multipath admin sharing distro slowboot late faults
+#              package
+#   package    basic, with the project installed from its Debian package
+#              (apt-get install ./iscsi-creds_*.deb), then upgraded to the
+#              same package re-versioned with the LUNs mounted; a removal
+#              refused while they are attached
 #   demo       the shipped example (examples/iscsi.target.demo and
 #              iscsi.auth.demo.plain) from /etc/credstore(.encrypted);
 #              used by demo.sh
@@ -78,18 +83,18 @@ while [ $# -gt 0 ]; do
         --overlay) overlay=$2; shift 2 ;;
         --scenario-file) scenario_file=$(realpath "$2"); shift 2 ;;
         -v|--verbose) verbose=1; shift ;;
-        -h|--help) sed -n "2,60p" "$0"; exit 0 ;;
+        -h|--help) sed -n "2,66p" "$0"; exit 0 ;;
         -*) die "unknown option $1" ;;
         *) scenarios+=("$1"); shift ;;
     esac
 done
-ALL_SCENARIOS="basic failures advanced discovery multipath admin sharing distro slowboot late faults"
+ALL_SCENARIOS="basic failures advanced discovery multipath admin sharing distro slowboot late faults package"
 [ "${#scenarios[@]}" -gt 0 ] || scenarios=(all)
 expanded=()
 for s in "${scenarios[@]}"; do
     case $s in
         all) read -r -a more <<<"$ALL_SCENARIOS"; expanded+=("${more[@]}") ;;
-        basic|failures|advanced|discovery|multipath|admin|sharing|distro|slowboot|late|faults|demo) expanded+=("$s") ;;
+        basic|failures|advanced|discovery|multipath|admin|sharing|distro|slowboot|late|faults|package|demo) expanded+=("$s") ;;
         *) [ -n "$scenario_file" ] || die "unknown scenario '$s' (known: $ALL_SCENARIOS all)"
            expanded+=("$s") ;;
     esac
@@ -182,14 +187,50 @@ runtime_packages() {
 build_product_in_release_root() {
     rm -rf "$STAGE"
     log "building the project in a $VM_RELEASE build root (test/release/build.sh)"
-    "$src_dir/test/release/build.sh" --release "$VM_RELEASE" --suites "" --stage "$STAGE" \
+    local deb=()
+    [ "$want_debs" = 0 ] || deb=(--deb "$DEBS")
+    "$src_dir/test/release/build.sh" --release "$VM_RELEASE" --suites "" --stage "$STAGE" "${deb[@]}" \
         >"$VM_WORK/logs/release-build-$VM_RELEASE.log" 2>&1 || {
         tail -n 40 "$VM_WORK/logs/release-build-$VM_RELEASE.log" >&2; die "build for $VM_RELEASE failed"; }
     log "installed into $STAGE: $(cd "$STAGE" && find . -type f | sort | tr '\n' ' ')"
 }
 
+# Scenarios that install the project from its Debian package (debian/) with
+# apt-get instead of copying the meson install into the guest; DEBS holds the
+# package built for the guest's release and the same re-versioned as an
+# upgrade (VERSION+vmtest1).
+DEB_SCENARIOS=" package "
+DEBS=$VM_WORK/debs-$VM_RELEASE
+want_debs=0
+for s in "${scenarios[@]}"; do case $DEB_SCENARIOS in *" $s "*) want_debs=1 ;; esac; done
+# build_debs_here: dpkg-buildpackage of a copy of the source on this machine
+build_debs_here() {
+    local d=$VM_WORK/deb-src
+    rm -rf "$d" && mkdir -p "$d/src"
+    (cd "$src_dir" && git ls-files -z -co --exclude-standard | grep -zv '^build' | tar --null -cf - -T -) |
+        tar -C "$d/src" -xf -
+    log "dpkg-buildpackage -us -uc -b (the package for the guest)"
+    (cd "$d/src" && dpkg-buildpackage -us -uc -b) >"$VM_WORK/logs/deb-build.log" 2>&1 || {
+        tail -n 30 "$VM_WORK/logs/deb-build.log" >&2; die "dpkg-buildpackage failed"; }
+    mkdir -p "$DEBS"
+    cp "$d"/iscsi-creds_*.deb "$DEBS"/
+    rm -rf "$d"
+}
+# upgrade_deb: DEBS/upgrade/ = the package re-versioned VERSION+vmtest1
+upgrade_deb() {
+    local deb v x=$VM_WORK/deb-repack
+    deb=$(find "$DEBS" -maxdepth 1 -name 'iscsi-creds_*.deb' | head -n1)
+    v=$(dpkg-deb -f "$deb" Version)
+    rm -rf "$x" "$DEBS/upgrade" && mkdir -p "$DEBS/upgrade"
+    dpkg-deb -R "$deb" "$x"
+    sed -i "s/^Version: .*/Version: $v+vmtest1/" "$x/DEBIAN/control"
+    dpkg-deb -b "$x" "$DEBS/upgrade/iscsi-creds_${v}+vmtest1_$(dpkg-deb -f "$deb" Architecture).deb" >/dev/null
+    rm -rf "$x"
+}
+
 EXTRA_PKGS=""
 HOST_RELEASE=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
+[ "$want_debs" = 0 ] || rm -rf "$DEBS"
 if [ "$fake" = 0 ] && [ "$VM_RELEASE" != "$HOST_RELEASE" ]; then
     build_product_in_release_root
     # the image's package list already holds what the project links (libsystemd0,
@@ -198,6 +239,12 @@ elif [ "$fake" = 0 ]; then
     build_product
     EXTRA_PKGS=$(runtime_packages)
     log "project runtime packages: $EXTRA_PKGS"
+    [ "$want_debs" = 0 ] || build_debs_here
+fi
+if [ "$want_debs" = 1 ]; then
+    ls "$DEBS"/iscsi-creds_*.deb >/dev/null 2>&1 || die "no package was built in $DEBS"
+    upgrade_deb
+    log "packages for the guest: $(cd "$DEBS" && find . -name '*.deb' | sort | tr '\n' ' ')"
 fi
 
 # ---------------------------------------------------------------- image
@@ -370,6 +417,16 @@ EOF
     expect chap-oneway-mount chap-mutual two-targets no-failed-units boot-time \
            secrets-journal secrets-cmdline secrets-units secrets-nodedb
     mounted t1 /mnt/t1; mounted t2 /mnt/t2
+}
+
+# The project installed from its Debian package with apt-get (DEB_SCENARIOS):
+# basic's two targets, then an upgrade to the same package re-versioned
+# with both mounted, and a removal refused while they are attached.
+scenario_package() {
+    scenario_basic
+    check check_package_upgrade pkg-upgrade t1 /mnt/t1 "$IQN:t1" "$P4" "${TOKEN[1]}"
+    check check_package_remove_refused pkg-remove-refused /mnt/t1
+    expect pkg-upgrade pkg-remove-refused
 }
 
 scenario_failures() {
@@ -1174,6 +1231,25 @@ EOF
     done
 }
 
+# install_deb: the project into the guest root with "apt-get install
+# ./iscsi-creds_*.deb" (its dependencies are in the image; apt resolves them
+# offline); the upgrade package goes to /var/lib/vmtest/deb for the guest.
+install_deb() {
+    local deb
+    deb=$(find "$DEBS" -maxdepth 1 -name 'iscsi-creds_*.deb' | head -n1)
+    install -d "$ROOT/var/lib/vmtest/deb"
+    cp "$deb" "$DEBS"/upgrade/*.deb "$ROOT/var/lib/vmtest/deb/"
+    # shellcheck disable=SC2016  # expanded by the inner shell
+    unshare -m --propagation private bash -euc '
+        r=$1 d=$2
+        mount -t proc proc "$r/proc"; mount --bind /dev "$r/dev"
+        chroot "$r" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$d"
+        ' _ "$ROOT" "/var/lib/vmtest/deb/$(basename "$deb")" >"$RUNDIR/apt-install.log" 2>&1 || {
+        tail -n 20 "$RUNDIR/apt-install.log" >&2; die "apt-get install ./$(basename "$deb") failed in the guest root"; }
+    # shellcheck disable=SC2016  # dpkg-query's own format
+    log "installed $(chroot "$ROOT" dpkg-query -W -f='${Package} ${Version}' iscsi-creds) with apt-get"
+}
+
 # Make the guest's machine-id and host key, encrypt the auth credentials with
 # them, and check that they decrypt, all with the test machine-id bound over
 # /etc/machine-id in a private mount namespace (the host stays untouched).
@@ -1396,7 +1472,11 @@ boot() {  # SCENARIO
     ROOT=$RUNDIR/root
     reset_boot
     cp -a "$BASE" "$ROOT"
-    if [ "$fake" = 0 ]; then
+    if [ "$fake" = 1 ]; then
+        :
+    elif [ "$DEB_SCENARIOS" != "${DEB_SCENARIOS/ $s /}" ]; then
+        install_deb
+    else
         # keep the image's merged-/usr symlinks (/lib -> usr/lib)
         tar -C "$STAGE" -cf - . | tar -C "$ROOT" --keep-directory-symlink -xf -
     fi

@@ -380,6 +380,55 @@ check_restart_keeps_mount() {
     journalctl -b -q -o short-monotonic --no-pager -u "$unit" | tail -n 6 | sed "s/^/    $name: /"
 }
 
+# check_package_upgrade NAME ALIAS MNT TARGET PORTAL TOKEN: with ALIAS mounted,
+# "apt-get install ./iscsi-creds_VERSION+vmtest1_*.deb" (the same package,
+# re-versioned: an upgrade as dpkg runs it, maintainer scripts included)
+# must keep MNT mounted and working (hello.txt = TOKEN) on the same session,
+# restart none of the
+# alias's units and leave systemd with the new unit files loaded (the
+# postinst's daemon-reload). The logout at shutdown is then the new
+# package's (run.sh checks the stop order).
+check_package_upgrade() {
+    local name=$1 alias=$2 mnt=$3 target=$4 portal=$5 errs="" sid0 sid1 v0 v1 deb t0 t1 m0 m1 login unit
+    login=$(login_unit "$alias") unit=$(mount_unit "$mnt")
+    v0=$(dpkg-query -W -f='${Version}' iscsi-creds)
+    sid0=$(sid_of "$target" "$portal")
+    t0=$(usec "$login" ActiveEnterTimestampMonotonic) m0=$(usec "$unit" ActiveEnterTimestampMonotonic)
+    deb=$(find /var/lib/vmtest/deb -name 'iscsi-creds_*+vmtest1_*.deb' | head -n1)
+    if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$deb" >/run/vmtest/apt-upgrade.log 2>&1; then
+        errs+="apt-get install $deb failed: $(tail -n 3 /run/vmtest/apt-upgrade.log | tr '\n' ' '); "
+    fi
+    wait_settled 60
+    v1=$(dpkg-query -W -f='${Version}' iscsi-creds)
+    sid1=$(sid_of "$target" "$portal")
+    t1=$(usec "$login" ActiveEnterTimestampMonotonic) m1=$(usec "$unit" ActiveEnterTimestampMonotonic)
+    case $v1 in *+vmtest1) ;; *) errs+="iscsi-creds is $v1 after the upgrade; " ;; esac
+    [ -n "$sid1" ] && [ "$sid1" = "$sid0" ] || errs+="session to $target was $sid0, now '${sid1:-none}'; "
+    findmnt -n "$mnt" >/dev/null || errs+="$mnt not mounted after the upgrade; "
+    [ "$(cat "$mnt/hello.txt" 2>/dev/null)" = "${6:-}" ] || errs+="$mnt/hello.txt does not hold its token; "
+    if findmnt -n "$mnt" >/dev/null; then errs+=$(io_ok "$mnt"); fi
+    systemctl is-active -q "$login" || errs+="$login is $(systemctl is-active "$login"); "
+    [ "$t0" = "$t1" ] || errs+="$login was restarted (active since $(secs "$t0") s, now $(secs "$t1") s); "
+    [ "$m0" = "$m1" ] || errs+="$unit was remounted; "
+    [ "$(systemctl show -P NeedDaemonReload "$login")" = no ] || errs+="systemd runs old unit files of $login (no daemon-reload); "
+    verdict "$name" "$errs" "apt-get install of $v0 -> $v1 with $mnt mounted: same session $sid0, $login and $unit not restarted, file system working, unit files reloaded"
+}
+
+# check_package_remove_refused NAME MNT: "apt-get remove iscsi-creds" while a
+# login unit is active fails (the prerm says to stop iscsi-creds.target
+# first), the package stays installed and MNT mounted
+check_package_remove_refused() {
+    local name=$1 mnt=$2 errs="" rc=0 msg
+    DEBIAN_FRONTEND=noninteractive apt-get remove -y -q iscsi-creds >/run/vmtest/apt-remove.log 2>&1 || rc=$?
+    [ "$rc" != 0 ] || errs+="apt-get remove succeeded with targets attached; "
+    msg=$(grep -m1 'systemctl stop iscsi-creds.target' /run/vmtest/apt-remove.log)
+    [ -n "$msg" ] || errs+="no message telling to stop iscsi-creds.target: $(tail -n 3 /run/vmtest/apt-remove.log | tr '\n' ' '); "
+    dpkg-query -W -f='${db:Status-Abbrev}' iscsi-creds | grep -q '^ii' ||
+        errs+="iscsi-creds is $(dpkg-query -W -f='${db:Status-Abbrev}' iscsi-creds) after the refused removal; "
+    findmnt -n "$mnt" >/dev/null || errs+="$mnt not mounted after the refused removal; "
+    verdict "$name" "$errs" "apt-get remove refused (exit $rc): $msg"
+}
+
 # check_restart_open_iscsi NAME ALIAS MNT TARGET PORTAL: "systemctl restart
 # open-iscsi.service" while it is active runs Debian's umountiscsi.sh, which
 # unmounts every iSCSI-backed file system, ours too (documented in the
