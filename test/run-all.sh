@@ -4,8 +4,8 @@
 # The test command of README.md (and of .ci/run): installs the build and
 # test dependencies (Debian 12, as root), builds, runs every suite, then
 # rebuilds with AddressSanitizer/UBSan and runs the unit and golden suites
-# again, then builds and runs the unit, golden and cli suites in a build root
-# of each other Debian release (test/release/build.sh). Ends with one line
+# again, then builds and runs the unit, golden, cli and package suites in a
+# build root of each other Debian release (test/release/build.sh). Ends with one line
 # "N passed, N failed[, N skipped]" over all of them.
 #
 # ISCSI_CREDS_SUITES overrides the suites of the main build (space-separated;
@@ -41,7 +41,7 @@ ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 # Other Debian releases: the same sources built against their libraries and
 # tools in a cached debootstrap root; their testlog.json files count below.
 for rel in $releases; do
-        ./test/release/build.sh --release "$rel" --suites "unit golden cli" \
+        ./test/release/build.sh --release "$rel" --suites "unit golden cli package" \
                 --testlog "build-ci-release/$rel-testlog.json" || status=1
 done
 
