@@ -140,8 +140,13 @@ echo "== upgraded $(dpkg-query -W -f='${Version} ${db:Status-Abbrev}' iscsi-cred
 dpkg --purge iscsi-creds >/dev/null
 echo "== purged $(dpkg-query -W -f='${db:Status-Abbrev}' iscsi-creds 2>&1)"; state
 EOF
+# A private mount namespace; in a chroot whose root is no mount point (the
+# release build roots, test/release/build.sh, which already runs in a private
+# one) unshare cannot change the propagation of "/" and leaves it as it is.
+prop=private
+mountpoint -q / || prop=unchanged
 # shellcheck disable=SC2016  # expanded by the inner shell
-if ! unshare -m --propagation private bash -euc '
+if ! unshare -m --propagation "$prop" bash -euc '
         t=$1; shift
         mount -t overlay overlay -o "lowerdir=/,upperdir=$t/upper,workdir=$t/work" "$t/root"
         mount -t proc proc "$t/root/proc"
