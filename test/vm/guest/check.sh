@@ -411,7 +411,7 @@ check_package_upgrade() {
     [ "$t0" = "$t1" ] || errs+="$login was restarted (active since $(secs "$t0") s, now $(secs "$t1") s); "
     [ "$m0" = "$m1" ] || errs+="$unit was remounted; "
     [ "$(systemctl show -P NeedDaemonReload "$login")" = no ] || errs+="systemd runs old unit files of $login (no daemon-reload); "
-    verdict "$name" "$errs" "apt-get install of $v0 -> $v1 with $mnt mounted: same session $sid0, $login and $unit not restarted, file system working, unit files reloaded"
+    verdict "$name" "$errs" "apt-get install of $v0 -> $v1 with $mnt mounted: same session $sid0, $login and $unit not restarted, file system working, no unit needing a daemon-reload"
 }
 
 # check_package_remove_refused NAME MNT: "apt-get remove iscsi-creds" while a
