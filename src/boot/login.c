@@ -12,6 +12,7 @@
 #include <linux/magic.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/vfs.h>
 #include <unistd.h>
 
@@ -56,6 +57,7 @@ typedef struct Login {
         bool *up;               /* a session is there for us to use */
         bool *need;             /* no session yet: we log in */
         bool *prepared;         /* its node record is written */
+        usec_t steps[_LOGIN_STEP_MAX];  /* when each step ended (login-state.h) */
 } Login;
 
 static void login_done(Login *l) {
@@ -297,6 +299,7 @@ static int login_needed(Login *l, SessionOwner **owners, usec_t deadline) {
                 }
                 l->prepared[i] = true;
         }
+        l->steps[LOGIN_STEP_RECORDS] = now_monotonic();
         for (size_t i = 0; i < l->n; i++) {
                 const Target *p = &l->paths[i];
                 bool mutual = chap_secrets_mutual(l->secrets), seen = false;
@@ -343,6 +346,7 @@ static int login_needed(Login *l, SessionOwner **owners, usec_t deadline) {
                 if (r < 0 && n_new == 0 && first_error == 0)
                         first_error = r;
         }
+        l->steps[LOGIN_STEP_LOGGED_IN] = now_monotonic();
         return first_error;
 }
 
@@ -500,6 +504,7 @@ static int login_sessions(Login *l) {
                 }
         if (r >= 0)
                 r = probe_needed(l);
+        l->steps[LOGIN_STEP_PROBED] = now_monotonic();
         if (r >= 0)
                 r = login_needed(l, owners, start + LOGIN_BUDGET);
         session_owners_unlock(owners, l->n);
@@ -516,6 +521,7 @@ static void record_result(const char *alias, const Login *l, size_t n_up, int r)
         _cleanup_free_ char *unit = NULL;
         int k;
 
+        memcpy(st.steps, l->steps, sizeof st.steps);
         if (l->t && target_boot_unit(l->t, &unit) >= 0 && strlen(unit) < sizeof st.unit)
                 strcpy(st.unit, unit);
         for (size_t i = 0; i < l->n && st.n_down < LOGIN_STATE_PORTALS_MAX; i++)
@@ -549,11 +555,12 @@ static void start_retry(const char *alias) {
 /* verb_login() and, with @reload, verb_reload(): the same, except that a
  * reload never logs out what is there when nothing new comes up. */
 static int login_run(const char *alias, bool reload) {
-        _cleanup_(login_done) Login l = {};
+        _cleanup_(login_done) Login l = { .steps[LOGIN_STEP_STARTED] = now_monotonic() };
         size_t n_up = 0;
         int r;
 
         r = login_load(alias, &l);
+        l.steps[LOGIN_STEP_LOADED] = now_monotonic();
         if (r >= 0)
                 r = login_sessions(&l);
         for (size_t i = 0; i < l.n; i++)
@@ -584,6 +591,11 @@ static int login_run(const char *alias, bool reload) {
                 }
                 if (r < 0)
                         return r;
+        }
+        if (!l.t->scan_auto) {
+                /* The LUN is there: the same result, with the last step's time. */
+                l.steps[LOGIN_STEP_ATTACHED] = now_monotonic();
+                record_result(alias, &l, n_up, 0);
         }
         return 0;
 }

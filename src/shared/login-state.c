@@ -14,10 +14,15 @@
 #define STATE_FILE_MAX (16 * 1024)
 
 static const char *const login_results[] = { "ok", "partial", "failed" };
+static const char *const login_steps[] = { "started", "loaded", "probed", "records", "logged-in", "attached" };
 static const char *const retry_phases[] = { "waiting", "logging-in", "stopped" };
 
 const char *login_result_to_string(LoginResult r) {
         return (unsigned) r < ELEMENTSOF(login_results) ? login_results[r] : NULL;
+}
+
+const char *login_step_to_string(LoginStep s) {
+        return (unsigned) s < ELEMENTSOF(login_steps) ? login_steps[s] : NULL;
 }
 
 const char *retry_phase_to_string(RetryPhase p) {
@@ -66,6 +71,9 @@ int login_state_write(const char *dir, const char *alias, const LoginState *s) {
 
                 fprintf(f, "down=%s\n", portal_to_string(&s->down[i], buf));
         }
+        for (size_t i = 0; i < _LOGIN_STEP_MAX; i++)
+                if (s->steps[i] > 0)
+                        fprintf(f, "step.%s=%llu\n", login_steps[i], (unsigned long long) s->steps[i]);
         if (fclose(f) != 0)
                 return -ENOMEM;
         return write_private_file(dir, alias, text);
@@ -95,6 +103,13 @@ int login_state_read(const char *dir, const char *alias, LoginState *ret) {
                         if (strlen(v) >= sizeof s.unit)
                                 return -EBADMSG;
                         strcpy(s.unit, v);
+                } else if (startswith(k, "step.")) {
+                        r = lookup(login_steps, ELEMENTSOF(login_steps), k + strlen("step."));
+                        if (r >= 0) {   /* a step a newer helper knows: ignored */
+                                if (parse_unsigned(v, UINT64_MAX - 1, &u) < 0)
+                                        return -EBADMSG;
+                                s.steps[r] = u;
+                        }
                 } else if (streq(k, "down") && s.n_down < LOGIN_STATE_PORTALS_MAX) {
                         if (portal_parse(v, &s.down[s.n_down], &reason) < 0)
                                 return -EBADMSG;

@@ -28,6 +28,17 @@ typedef enum LoginResult {
         LOGIN_RESULT_FAILED,    /* none has one */
 } LoginResult;
 
+/* The steps of a login, in order; LoginState.steps[] holds when each ended. */
+typedef enum LoginStep {
+        LOGIN_STEP_STARTED,     /* the helper runs: PID 1 set up the sandbox and credentials, exec done */
+        LOGIN_STEP_LOADED,      /* credentials read and checked, iface looked up */
+        LOGIN_STEP_PROBED,      /* paths known (discovery), session records locked, portals probed */
+        LOGIN_STEP_RECORDS,     /* node records written and read back through libopeniscsiusr */
+        LOGIN_STEP_LOGGED_IN,   /* iscsiadm returned: sessions up */
+        LOGIN_STEP_ATTACHED,    /* the configured LUN scanned (node.session.scan = manual) */
+        _LOGIN_STEP_MAX,
+} LoginStep;
+
 typedef struct LoginState {
         LoginResult result;
         int status;             /* the login's exit status (cli-util.h: EXIT_*), 0 for OK and PARTIAL */
@@ -35,6 +46,9 @@ typedef struct LoginState {
         Portal down[LOGIN_STATE_PORTALS_MAX];   /* portals to watch: paths without a session, or the
                                                  * discovery portals when discovery failed */
         size_t n_down;
+        usec_t steps[_LOGIN_STEP_MAX];  /* CLOCK_MONOTONIC µs (the clock of systemd's
+                                         * *TimestampMonotonic properties) when each step ended;
+                                         * 0: not reached. Stored as "step.NAME=USEC". */
 } LoginState;
 
 typedef enum RetryPhase {
@@ -76,6 +90,9 @@ int retry_state_read(const char *dir, const char *alias, RetryState *ret);
 
 /** login_result_to_string() - "ok", "partial", "failed"; NULL if out of range. */
 const char *login_result_to_string(LoginResult r);
+
+/** login_step_to_string() - "started", "loaded", "probed", "records", "logged-in", "attached"; NULL if out of range. */
+const char *login_step_to_string(LoginStep s);
 
 /** retry_phase_to_string() - "waiting", "logging-in", "stopped"; NULL if out of range. */
 const char *retry_phase_to_string(RetryPhase p);

@@ -10,12 +10,19 @@
 #   VMTEST TIME ref:UNIT T           when UNIT became active
 # and VMTEST RESULT scale-all-mounted.
 #
-# Phases per target, from systemd's own timestamps of each unit:
-#   unit   login@sI.service: job start (InactiveExit) -> unit active: PID 1's
-#          fork, the sandbox and the credentials set up in the child (systemd
-#          stamps ExecMainStart at the fork, before them, so they cannot be
-#          told apart from here), then "iscsi-creds login" (record,
-#          libopeniscsiusr read-back, iscsiadm, LUN scan)
+# Phases per target, from systemd's own timestamps of each unit and, for
+# the creds path, the helper's step times (step.NAME= in
+# /run/iscsi-creds/login/sI, the same CLOCK_MONOTONIC):
+#   unit   login@sI.service: job start (InactiveExit) -> unit active, split:
+#     u.fork      job start -> fork of the helper (ExecMainStart)
+#     u.setup     fork -> the helper runs (PID 1's child: sandbox,
+#                 credentials, exec, dynamic linking)
+#     u.load      credentials read and checked
+#     u.probe     paths, session locks, TCP probe of the portals
+#     u.records   node records written, read back through libopeniscsiusr
+#     u.iscsiadm  iscsiadm --login (and iscsid, the target)
+#     u.attach    the LUN scan
+#     u.exit      state file, exit, PID 1 marks the unit active
 #   device login unit active -> by-path .device active (udev)
 #   mount  .device active -> .mount active (fsck is not run: _netdev, 0 0)
 #   total  job start -> .mount active (creds path); for the stock path
@@ -32,6 +39,7 @@ stats() {
 scale_report() {
     local path=$1 n=$2 i mnt unit dev login last=0 k=0 t td tl ts missing=""
     local -a p_unit=() p_device=() p_mount=() p_total=()
+    declare -gA p_step=()
     wait_settled $((300 + 15 * n))
     for u in network-online.target iscsid.service open-iscsi.service remote-fs.target multi-user.target; do
         echo "VMTEST TIME ref:$u $(secs "$(usec "$u" ActiveEnterTimestampMonotonic)")"
@@ -58,6 +66,7 @@ scale_report() {
             ts=$(usec "$login" InactiveExitTimestampMonotonic)
             tl=$(usec "$login" ActiveEnterTimestampMonotonic)
             p_unit+=($((tl - ts))) p_device+=($((td - tl))) p_total+=($((t - ts)))
+            login_steps "$i" "$ts" "$(usec "$login" ExecMainStartTimestampMonotonic)" "$tl"
         else
             p_device+=($((td - t_oi))) p_total+=($((t - t_oi)))
         fi
@@ -69,6 +78,10 @@ scale_report() {
         echo "VMTEST TIME phase:device-from-loginall-start $(printf '%s\n' "${p_device[@]}" | stats)"
     else
         echo "VMTEST TIME phase:unit $(printf '%s\n' "${p_unit[@]}" | stats)"
+        for u in fork setup load probe records iscsiadm attach exit; do
+            # shellcheck disable=SC2086  # one number per word
+            echo "VMTEST TIME phase:u.$u $(printf '%s\n' ${p_step[$u]:-} | stats)"
+        done
         echo "VMTEST TIME phase:device $(printf '%s\n' "${p_device[@]}" | stats)"
     fi
     echo "VMTEST TIME phase:mount $(printf '%s\n' "${p_mount[@]}" | stats)"
@@ -78,6 +91,20 @@ scale_report() {
     else
         result scale-all-mounted FAIL "$path: $k of $n mounted (missing: $missing)"
     fi
+}
+
+# login_steps I JOBSTART FORK ACTIVE: adds sI's login steps to p_step[]
+login_steps() {
+    local i=$1 prev=$2 t k
+    local -A st=()
+    while IFS='=' read -r k t; do st[${k#step.}]=$t; done < <(grep '^step\.' "/run/iscsi-creds/login/s$i")
+    for k in fork:$3 setup:${st[started]:-} load:${st[loaded]:-} probe:${st[probed]:-} \
+        records:${st[records]:-} iscsiadm:${st[logged-in]:-} attach:${st[attached]:-} exit:$4; do
+        t=${k#*:} k=${k%%:*}
+        [ -n "$t" ] || continue
+        p_step[$k]+=" $((t - prev))"
+        prev=$t
+    done
 }
 
 # scale_login_cost ALIAS IQN ROUNDS: the helper's own cost per login. With the

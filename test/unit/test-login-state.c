@@ -17,10 +17,13 @@ START_TEST(test_login_state_round_trip)
         ck_assert_int_eq(portal_parse("192.0.2.7:3261", &in.down[0], &reason), 0);
         ck_assert_int_eq(portal_parse("[2001:db8::1]", &in.down[1], &reason), 0);
         in.n_down = 2;
+        in.steps[LOGIN_STEP_STARTED] = 17000001;
+        in.steps[LOGIN_STEP_LOGGED_IN] = 18500000;
         ck_assert_int_eq(login_state_write(dir, "data", &in), 0);
         text = test_read_file(path, NULL);
         ck_assert_str_eq(text, "result=partial\nstatus=0\nunit=srv-data.mount\n"
-                               "down=192.0.2.7:3261\ndown=[2001:db8::1]:3260\n");
+                               "down=192.0.2.7:3261\ndown=[2001:db8::1]:3260\n"
+                               "step.started=17000001\nstep.logged-in=18500000\n");
         ck_assert_int_eq(login_state_read(dir, "data", &out), 0);
         ck_assert_int_eq(out.result, LOGIN_RESULT_PARTIAL);
         ck_assert_str_eq(out.unit, "srv-data.mount");
@@ -28,6 +31,11 @@ START_TEST(test_login_state_round_trip)
         ck_assert_str_eq(out.down[0].address, "192.0.2.7");
         ck_assert_int_eq(out.down[0].port, 3261);
         ck_assert_str_eq(out.down[1].address, "2001:db8::1");
+        ck_assert_uint_eq(out.steps[LOGIN_STEP_STARTED], 17000001);
+        ck_assert_uint_eq(out.steps[LOGIN_STEP_LOADED], 0);
+        ck_assert_uint_eq(out.steps[LOGIN_STEP_LOGGED_IN], 18500000);
+        ck_assert_str_eq(login_step_to_string(LOGIN_STEP_ATTACHED), "attached");
+        ck_assert_ptr_null(login_step_to_string(_LOGIN_STEP_MAX));
 
         /* A failure: its exit status survives, no unit line when there is none. */
         in = (LoginState) { .result = LOGIN_RESULT_FAILED, .status = 4 };
@@ -54,8 +62,10 @@ START_TEST(test_login_state_bad_files)
         ck_assert_int_eq(login_state_read(dir, "x", &out), -EBADMSG);
         test_write_file(path, "result=failed\nstatus=256\n");
         ck_assert_int_eq(login_state_read(dir, "x", &out), -EBADMSG);
-        /* keys a newer helper may add are ignored */
-        test_write_file(path, "result=ok\nstatus=0\nfuture=1\n");
+        test_write_file(path, "result=ok\nstep.started=-5\n");
+        ck_assert_int_eq(login_state_read(dir, "x", &out), -EBADMSG);
+        /* keys a newer helper may add are ignored, steps too */
+        test_write_file(path, "result=ok\nstatus=0\nfuture=1\nstep.later=12\n");
         ck_assert_int_eq(login_state_read(dir, "x", &out), 0);
         ck_assert_int_eq(out.result, LOGIN_RESULT_OK);
         test_rm_rf_free(dir);
