@@ -106,11 +106,12 @@ int iscsiadm_login(const Target *t, bool mutual, usec_t timeout) {
         r = run(t, "login", argv, timeout, &status);
         if (r < 0)
                 return r;
-        if (status == 0 || status == 15) {
-                log_internal(LOG_INFO, 0, MESSAGE_ID_LOGGED_IN, "%s: logged in to %s at %s%s.", t->alias, t->name,
-                             portal_tpgt, status == 15 ? " (session already existed)" : "");
+        /* The caller logs the login with its session (MESSAGE_ID_LOGGED_IN, once per login). */
+        if (status == 15)
+                log_info("%s: a session to %s at %s already existed (someone else logged in meanwhile).", t->alias,
+                         t->name, portal_tpgt);
+        if (status == 0 || status == 15)
                 return status == 15;
-        }
         return report(t, "login", status, mutual);
 }
 

@@ -97,12 +97,11 @@ echo
 echo "Per-target phases (s, mean over the boots of each N; scale-guest.sh says what each is):"
 for n in $sizes; do
         for path in stock creds; do
-                cat "$out/$n-$path-"*.txt 2>/dev/null | sed -n "s/^TIME scale-$path: phase:\([a-z-]*\) mean \([0-9.]*\) max \([0-9.]*\).*/\1 \2 \3/p" |
+                cat "$out/$n-$path-"*.txt 2>/dev/null | sed -n "s/^TIME scale-$path: phase:\([a-z.-]*\) mean \([-0-9.]*\) max \([-0-9.]*\).*/\1 \2 \3/p" |
                         awk -v n="$n" -v p="$path" '
                         { s[$1] += $2; c[$1]++; if ($3 > m[$1]) m[$1] = $3; if (!($1 in o)) { o[$1] = ++k; name[k] = $1 } }
-                        END { line = sprintf("N=%-3s %-6s", n, p)
-                              for (i = 1; i <= k; i++) { x = name[i]; line = line sprintf("  %s %.2f (max %.2f)", x, s[x] / c[x], m[x]) }
-                              print line }'
+                        END { if (k) printf "N=%-3s %s\n", n, p
+                              for (i = 1; i <= k; i++) { x = name[i]; printf "  %-30s %6.2f  (max %.2f)\n", x, s[x] / c[x], m[x] } }'
         done
 done
 echo
