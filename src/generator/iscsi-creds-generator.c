@@ -458,9 +458,9 @@ static bool same_lun_path(const Target *a, const Target *b) {
 }
 
 /* What two targets both claim that only one may have, as a phrase for a message: 1 and
- * *ret set, 0 nothing shared, -ENOMEM. */
-static int shared_claim(const Target *a, const Target *b, char **ret) {
-        _cleanup_free_ char *da = NULL, *db = NULL;
+ * *ret set, 0 nothing shared, -ENOMEM. @da and @db: their devices (target_device()), or NULL
+ * for a target that neither mounts nor unlocks anything. */
+static int shared_claim(const Target *a, const char *da, const Target *b, const char *db, char **ret) {
         int r = 0;
 
         if (a->mount && b->mount && streq(a->mount, b->mount))
@@ -468,24 +468,37 @@ static int shared_claim(const Target *a, const Target *b, char **ret) {
         else if (same_lun_path(a, b))
                 r = asprintf(ret, "LUN %llu of %s through the same portal, TPGT %u and iface %s",
                              (unsigned long long) a->lun, a->name, a->tpgt, a->iface);
-        else if ((a->mount || a->luks) && (b->mount || b->luks) && target_device(a, &da) >= 0 &&
-                 target_device(b, &db) >= 0 && streq(da, db))
+        else if (da && db && streq(da, db))
                 r = asprintf(ret, "device %s", da);
         else
                 return 0;
         return r < 0 ? -ENOMEM : 1;
 }
 
+static void strv_free_n(char **v, size_t n) {
+        for (size_t i = 0; v && i < n; i++)
+                free(v[i]);
+        free(v);
+}
+
 /* Two targets on one mount point, one device or one LUN through the same path would fight over
  * it (two logins to one session, two mounts of one LUN, one device timeout drop-in): both are
  * refused, whatever the order of their names, so that a new alias can never take over the mount
- * of an existing one. Nothing is written for either. */
+ * of an existing one. Nothing is written for either. Every pair is compared (the messages name
+ * both), each target's device name is made once: 1000 targets cost milliseconds. */
 static int check_conflicts(Entry *entries, size_t n) {
         bool *refuse = calloc(n, sizeof(bool));
+        char **dev = calloc(n, sizeof(char *));
         int r = 0;
 
-        if (!refuse)
-                return log_oom();
+        if (!refuse || !dev)
+                goto oom;
+        for (size_t i = 0; i < n; i++) {
+                const Target *t = entries[i].target;
+
+                if (t && (t->mount || t->luks) && target_device(t, &dev[i]) == -ENOMEM)
+                        goto oom;
+        }
         for (size_t i = 0; i < n; i++)
                 for (size_t j = 0; entries[i].target && j < i; j++) {
                         _cleanup_free_ char *what = NULL;
@@ -493,11 +506,9 @@ static int check_conflicts(Entry *entries, size_t n) {
 
                         if (!entries[j].target)
                                 continue;
-                        k = shared_claim(entries[j].target, entries[i].target, &what);
-                        if (k < 0) {
-                                free(refuse);
-                                return log_oom();
-                        }
+                        k = shared_claim(entries[j].target, dev[j], entries[i].target, dev[i], &what);
+                        if (k < 0)
+                                goto oom;
                         if (k == 0)
                                 continue;
                         r = log_syntax(entries[i].target->credential, 0, LOG_ERR, EEXIST,
@@ -511,7 +522,12 @@ static int check_conflicts(Entry *entries, size_t n) {
                         entries[i].target = NULL;
                 }
         free(refuse);
+        strv_free_n(dev, n);
         return r;
+oom:
+        free(refuse);
+        strv_free_n(dev, n);
+        return log_oom();
 }
 
 static int run(const char *dest) {

@@ -10,9 +10,15 @@
 # once: N credentials iscsi.target.tI (+ iscsi.auth.tI) for our generator, and
 # an fstab with N "_netdev" lines for the same by-path devices and mount points
 # for the anchor. Each generator then runs $BENCH_RUNS times (default 15),
-# alternating (ABBA order), each time into a fresh empty output directory, and
+# in rotating order (with the write-only anchor below), each time into a fresh empty output directory, and
 # the median wall time is printed with the ratio ours/anchor (lower is better,
 # target <= 1.0). Peak RSS comes from /usr/bin/time -f %M when available.
+#
+# A second anchor is the cost of only writing our generator's files: "cp -r"
+# of its output tree (kept from the untimed warm-up run) into a fresh
+# directory, in the same rotation: the same files, directories and symlinks
+# with no credential read or parsed. Printed as write_ratio = ours/write-only
+# (target <= 1.5 at 1000).
 #
 # The anchor is pointed at the test fstab with $SYSTEMD_FSTAB (systemd's
 # fstab_path() in src/shared/fstab-util.h: secure_getenv("SYSTEMD_FSTAB")),
@@ -179,17 +185,19 @@ gen_argv() {
                 anchor)
                         printf '%s\n' "SYSTEMD_FSTAB=$work/n$2/fstab" SYSTEMD_PROC_CMDLINE= SYSTEMD_IN_INITRD=0 \
                                 SYSTEMD_LOG_TARGET=console -- "$anchor" "$3" "$3" "$3" ;;
+                write)
+                        printf '%s\n' -- cp -r "$work/ref.$2/." "$3" ;;
         esac
 }
 
 # check_output NAME N DIR: at least the per-mount files must be there.
-# Ours: .mount, remote-fs.target link, device drop-in, login drop-in, .wants
-# link = 5 per target. Anchor: at least 3 per line.
+# Ours: .mount, remote-fs.target link, device drop-in, login and paths drop-ins,
+# .wants link = 6 per target. Anchor: at least 3 per line.
 check_output() {
         local name=$1 n=$2 dir=$3 got want
         got=$(count_output "$dir")
-        if [ "$name" = ours ]; then
-                want=$((5 * n))
+        if [ "$name" != anchor ]; then
+                want=$((6 * n))
                 [ "$got" -eq "$want" ] ||
                         die "iscsi-creds-generator wrote $got files for N=$n, expected $want."
         else
@@ -271,26 +279,35 @@ for n in $sizes; do
                 run_plain "$work/log.$name" "${args[@]}" ||
                         die "$name generator failed for N=$n: $(head -c 2000 "$work/log.$name")"
                 files=$(check_output "$name" "$n" "$out")
-                if [ "$name" = ours ]; then files_ours=$files; else files_anchor=$files; fi
-                rm -rf "$out"
+                if [ "$name" = ours ]; then
+                        files_ours=$files
+                        mv "$out" "$work/ref.$n"        # what "write" copies
+                else
+                        files_anchor=$files
+                        rm -rf "$out"
+                fi
         done
 
         : >"$work/t.ours.$n"
         : >"$work/t.anchor.$n"
+        : >"$work/t.write.$n"
         for ((r = 1; r <= runs; r++)); do
-                if ((r % 2)); then
-                        one_run ours "$n" "$r"
-                        one_run anchor "$n" "$r"
-                else
-                        one_run anchor "$n" "$r"
-                        one_run ours "$n" "$r"
-                fi
+                case $((r % 3)) in
+                        1) order="ours anchor write" ;;
+                        2) order="anchor write ours" ;;
+                        0) order="write ours anchor" ;;
+                esac
+                for name in $order; do
+                        one_run "$name" "$n" "$r"
+                done
         done
 
         m_ours=$(median "$work/t.ours.$n")
         m_anchor=$(median "$work/t.anchor.$n")
+        m_write=$(median "$work/t.write.$n")
         q=$(ratio "$m_ours" "$m_anchor")
         line="N=$n iscsi-creds-generator median=$(fmt_ms "$m_ours") systemd-fstab-generator median=$(fmt_ms "$m_anchor") ratio=$q"
+        line="$line write-only median=$(fmt_ms "$m_write") write_ratio=$(ratio "$m_ours" "$m_write")"
         line="$line files=$files_ours/$files_anchor"
         if [ "$have_time" = 1 ]; then
                 rss_ours=$(peak_rss ours "$n")
@@ -300,7 +317,7 @@ for n in $sizes; do
         echo "$line"
         summary="$summary N=$n:$q"
         worst=$(awk -v a="$worst" -v b="$q" 'BEGIN { print (b == "inf" || b + 0 > a + 0) ? b : a }')
-        rm -rf "${work:?}/n$n"
+        rm -rf "${work:?}/n$n" "$work/ref.$n"
 done
 
 verdict=ok
