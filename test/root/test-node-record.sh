@@ -441,7 +441,13 @@ case_no_answer() {
 status=5
 unit=srv-tn.mount
 down=127.0.0.1:$port
-down=127.0.0.1:$((port + 1))" "$(cat /run/iscsi-creds/login/tn)" "tn: the result for the retry service"
+down=127.0.0.1:$((port + 1))" "$(grep -v '^step\.' /run/iscsi-creds/login/tn)" "tn: the result for the retry service"
+    # when each step ended (CLOCK_MONOTONIC µs): up to the probe, in order, none after it
+    expect_eq "started loaded probed" "$(sed -n 's/^step\.\([a-z-]*\)=.*/\1/p' /run/iscsi-creds/login/tn | paste -sd' ')" \
+        "tn: the steps reached are recorded"
+    sed -n 's/^step\.[a-z-]*=//p' /run/iscsi-creds/login/tn | sort -c -n &&
+        [ "$(sed -n 's/^step\.started=//p' /run/iscsi-creds/login/tn)" -gt 0 ] &&
+        ok "tn: the step times are monotonic" || bad "tn: step times out of order: $(grep '^step' /run/iscsi-creds/login/tn)"
     no_secret_in tn Tn-Secret-0123456
 }
 
