@@ -32,8 +32,9 @@
  * @timeout: time limit (µs), at most ISCSIADM_TIMEOUT; iscsiadm gets
  *           SIGTERM, then SIGKILL, when it passes
  *
- * iscsiadm's exit status (iscsiadm(8), EXIT STATUS) is turned into one
- * clear log line with a MESSAGE_ID.
+ * A failing exit status (iscsiadm(8), EXIT STATUS) is turned into one
+ * clear log line with a MESSAGE_ID; a success is not logged here (the
+ * caller logs it once, with the session, as MESSAGE_ID_LOGGED_IN).
  *
  * Return: 0 on success (iscsiadm's 0, which Fedora/RHEL also answer for a
  * session that already existed); 1 if iscsiadm said the session already

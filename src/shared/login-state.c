@@ -104,8 +104,9 @@ int login_state_read(const char *dir, const char *alias, LoginState *ret) {
                                 return -EBADMSG;
                         strcpy(s.unit, v);
                 } else if (startswith(k, "step.")) {
+                        /* A step only a newer helper knows is ignored, as unknown keys are. */
                         r = lookup(login_steps, ELEMENTSOF(login_steps), k + strlen("step."));
-                        if (r >= 0) {   /* a step a newer helper knows: ignored */
+                        if (r >= 0) {
                                 if (parse_unsigned(v, UINT64_MAX - 1, &u) < 0)
                                         return -EBADMSG;
                                 s.steps[r] = u;
