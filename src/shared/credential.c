@@ -275,13 +275,6 @@ static int cmp_files(const void *a, const void *b) {
         return strcmp((*(CredentialFile *const *) a)->name, (*(CredentialFile *const *) b)->name);
 }
 
-static bool listed(CredentialFile **files, size_t n, const char *name) {
-        for (size_t i = 0; i < n; i++)
-                if (streq(files[i]->name, name))
-                        return true;
-        return false;
-}
-
 int credential_list(const char *prefix, CredentialSearch search, bool classify, CredentialFile ***ret,
                     size_t *ret_n) {
         CredentialFile **files = NULL;
@@ -290,16 +283,21 @@ int credential_list(const char *prefix, CredentialSearch search, bool classify, 
 
         for (size_t i = 0; i < n_dirs; i++) {
                 _cleanup_closedir_ DIR *d = opendir(dirs[i].path);
+                /* The earlier directories' files, sorted: looked up by bisection (a name is
+                 * there once per directory, so this directory's own need no check). */
+                size_t n_earlier = n;
                 struct dirent *de;
 
                 if (!d)
                         continue;
+                if (n > 0)
+                        qsort(files, n, sizeof(CredentialFile *), cmp_files);
                 while ((de = readdir(d))) {
                         CredentialFile **grown;
 
                         if (de->d_name[0] == '.' || !startswith(de->d_name, prefix))
                                 continue;
-                        if (listed(files, n, de->d_name))
+                        if (credential_list_lookup(files, n_earlier, de->d_name))
                                 continue;       /* an earlier directory wins */
                         /* d_type spares a stat(); links and unknown types are looked at. */
                         if (de->d_type != DT_REG && !is_regular_file(dirs[i].path, de->d_name)) {

@@ -189,8 +189,9 @@ static int dependency_link(const char *dir, const char *dependent, const char *t
                 return -ENAMETOOLONG;
 
         /* The .wants/.requires directory is shared by all targets: link first, and make the
-         * directory only when it is missing (one mkdir per directory, not per target). */
-        r = symlink(target_path, path) >= 0 ? 0 : -errno;
+         * directory only when it is missing (one mkdir per directory, not per target). A
+         * drop-in directory ("d") is one unit's own: it is new, make it first. */
+        r = streq(type, "d") ? -ENOENT : symlink(target_path, path) >= 0 ? 0 : -errno;
         if (r == -ENOENT) {
                 r = mkdir_if_missing(parent, ret_made_dir);
                 if (r < 0)
@@ -202,10 +203,10 @@ static int dependency_link(const char *dir, const char *dependent, const char *t
         if (r != -EEXIST)
                 return r;
 
-        /* The same link twice is fine; a different one is a conflict. */
+        /* The same link twice is fine; a different one (or a file) is a conflict. */
         n = readlink(path, existing, sizeof existing - 1);
         if (n < 0)
-                return -errno;
+                return errno == EINVAL ? -EEXIST : -errno;
         existing[n] = '\0';
         return streq(existing, target_path) ? 0 : -EEXIST;
 }

@@ -125,8 +125,10 @@ void unit_file_discard(UnitFile *u);
  * unit_add_dependency_link() - OUTDIR/DEPENDENT.TYPE/UNIT -> TARGET_PATH
  * @dir: generator output directory
  * @dependent: e.g. "remote-fs.target"
- * @type: "wants" or "requires"
- * @unit: unit name of the link
+ * @type: "wants" or "requires"; or "d" for a drop-in that is a link to
+ *        another unit's (systemd.unit(5): drop-in files may be symlinks;
+ *        a symlinked drop-in *directory* is not followed by systemd 252)
+ * @unit: unit name of the link, or the drop-in's file name for "d"
  * @target_path: what the link points to ("../x.mount", or the absolute path
  *               of a template in the unit directory)
  *

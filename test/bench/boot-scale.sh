@@ -15,7 +15,8 @@
 # per N and path the mean time to the last mount, the mounts of each boot,
 # and the ratio creds/stock (lower is better; the aim is <= 1.0 at 2 targets
 # and <= 0.9 from 8 on), then the mean per-target phases of each path (where
-# the time goes). Add 64 with --sizes "2 8 32 64".
+# the time goes), the CPU time of each part from network-online.target to the
+# settled boot (scale-guest.sh: cpu_report). Add 64 with --sizes "2 8 32 64".
 #
 # Runs on demand only (meson test --benchmark, or directly as root): a boot
 # takes 1-3 min, so the default (3 sizes, 1 round) takes about 20 min.
@@ -102,6 +103,18 @@ for n in $sizes; do
                         { s[$1] += $2; c[$1]++; if ($3 > m[$1]) m[$1] = $3; if (!($1 in o)) { o[$1] = ++k; name[k] = $1 } }
                         END { if (k) printf "N=%-3s %s\n", n, p
                               for (i = 1; i <= k; i++) { x = name[i]; printf "  %-30s %6.2f  (max %.2f)\n", x, s[x] / c[x], m[x] } }'
+        done
+done
+echo
+echo "CPU seconds from network-online.target to the settled boot (mean; 2 vCPUs; busy = all CPUs' non-idle time):"
+for n in $sizes; do
+        for path in stock creds; do
+                cat "$out/$n-$path-"*.txt 2>/dev/null | sed -n "s/^TIME scale-$path: cpu:\([a-z0-9-]*\) \([-0-9.]*\)$/\1 \2/p" |
+                        awk -v n="$n" -v p="$path" '
+                        { s[$1] += $2; c[$1]++; if (!($1 in o)) { o[$1] = ++k; name[k] = $1 } }
+                        END { if (k) { printf "N=%-3s %-5s", n, p
+                                       for (i = 1; i <= k; i++) printf " %s %.1f", name[i], s[name[i]] / c[name[i]]
+                                       printf "\n" } }'
         done
 done
 echo

@@ -191,7 +191,7 @@ gen_argv() {
 }
 
 # check_output NAME N DIR: at least the per-mount files must be there.
-# Ours: .mount, remote-fs.target link, device drop-in, login and paths drop-ins,
+# Ours: .mount, remote-fs.target link, device drop-in, login drop-in, paths drop-in link,
 # .wants link = 6 per target. Anchor: at least 3 per line.
 check_output() {
         local name=$1 n=$2 dir=$3 got want

@@ -8,6 +8,8 @@
 #   VMTEST TIME mounted K/N
 #   VMTEST TIME phase:NAME mean M max X n K   per-target phases (below)
 #   VMTEST TIME ref:UNIT T           when UNIT became active
+#   VMTEST TIME cpu:NAME S           CPU seconds from network-online.target
+#                                    to the settled boot (cpu_report below)
 # and VMTEST RESULT scale-all-mounted.
 #
 # Phases per target, from systemd's own timestamps of each unit and, for
@@ -29,6 +31,53 @@
 #          open-iscsi.service's start -> .mount active
 # Stock path: loginall = open-iscsi.service start -> active (every login).
 
+# The cgroups whose CPU time cpu_report prints (cgroup v2 cpu.stat usage_usec,
+# which keeps the time of children that are gone: the login instances' cgroups
+# are removed when they exit, their slice keeps the sum).
+# LABEL=CGROUP each.
+CPU_GROUPS="pid1=init.scope udevd=system.slice/systemd-udevd.service
+iscsid=system.slice/iscsid.service open-iscsi=system.slice/open-iscsi.service
+login-units=system.slice/system-iscsi\\x2dcreds\\x2dlogin.slice
+tgtd=system.slice/vmtest-target.service journald=system.slice/systemd-journald.service
+dbus=system.slice/dbus.service"
+
+# cpu_snapshot: "NAME USEC" lines: busy and idle time of all CPUs (/proc/stat,
+# USER_HZ 100), each of CPU_GROUPS, and the mounts' cgroups together. Taken at
+# network-online.target by vmtest-cpu-mark.service (scale-scenario.sh) and
+# again by cpu_report.
+cpu_snapshot() {
+    local g f m=0 u
+    awk '$1 == "cpu" { printf "busy %d\nidle %d\n", ($2 + $3 + $4 + $7 + $8 + $9) * 10000, ($5 + $6) * 10000 }' /proc/stat
+    for g in $CPU_GROUPS; do
+        f=/sys/fs/cgroup/${g#*=}/cpu.stat
+        echo "${g%%=*} $([ -f "$f" ] && awk '$1 == "usage_usec" { print $2 }' "$f" || echo 0)"
+    done
+    for f in /sys/fs/cgroup/system.slice/*.mount/cpu.stat; do
+        [ -f "$f" ] || continue
+        u=$(awk '$1 == "usage_usec" { print $2 }' "$f")
+        m=$((m + u))
+    done
+    echo "mounts $m"
+}
+
+# cpu_report: CPU seconds per cpu_snapshot name from network-online.target to
+# now (the boot settled): VMTEST TIME cpu:NAME S. "busy" is every CPU's
+# non-idle time (2 vCPUs: at most 2 s per second); "other" is busy minus the
+# named groups (the kernel's threads and interrupts, the rest of userspace).
+cpu_report() {
+    local -A a=()
+    local k v named=0
+    [ -f /run/vmtest-cpu-online ] || { echo "VMTEST TIME cpu:none (no snapshot at network-online)"; return 0; }
+    while read -r k v; do a[$k]=$v; done </run/vmtest-cpu-online
+    while read -r k v; do
+        v=$((v - ${a[$k]:-0}))
+        case $k in busy|idle) ;; *) named=$((named + v)) ;; esac
+        [ "$k" = busy ] && a[busy.d]=$v
+        echo "VMTEST TIME cpu:$k $(secs "$v")"
+    done < <(cpu_snapshot)
+    echo "VMTEST TIME cpu:other $(secs $((a[busy.d] - named)))"
+}
+
 # stats: reads numbers (µs), prints "mean M max X n K" in seconds
 stats() {
     awk '{ s += $1; if ($1 > m) m = $1; n++ }
@@ -41,6 +90,7 @@ scale_report() {
     local -a p_unit=() p_device=() p_mount=() p_total=()
     declare -gA p_step=()
     wait_settled $((300 + 15 * n))
+    cpu_report
     for u in network-online.target iscsid.service open-iscsi.service remote-fs.target multi-user.target; do
         echo "VMTEST TIME ref:$u $(secs "$(usec "$u" ActiveEnterTimestampMonotonic)")"
     done

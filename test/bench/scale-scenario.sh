@@ -36,6 +36,19 @@ scale_targets() {
     SHUTDOWN_MAX=$((60 + 2 * BENCH_TARGETS))
     ln -sf /dev/null "$ROOT/etc/systemd/system/vmtest-sampler.service"
     install -m 0755 "$BENCH_DIR/scale-guest.sh" "$ROOT/usr/local/lib/vmtest/"
+    # CPU time at network-online.target, where both paths start their logins
+    # (scale-guest.sh: cpu_snapshot, cpu_report)
+    cat >"$ROOT/etc/systemd/system/vmtest-cpu-mark.service" <<'EOF'
+[Unit]
+Description=vmtest: CPU time at network-online.target
+After=network-online.target
+Wants=network-online.target
+
+[Service]
+Type=oneshot
+ExecStart=/bin/bash -c '. /usr/local/lib/vmtest/scale-guest.sh && cpu_snapshot >/run/vmtest-cpu-online'
+EOF
+    ln -sf ../vmtest-cpu-mark.service "$ROOT/etc/systemd/system/multi-user.target.wants/vmtest-cpu-mark.service"
     for ((i = 1; i <= BENCH_TARGETS; i++)); do
         pw=$(rand_str 16)
         lun "$i" "$IQN:s$i"

@@ -73,9 +73,9 @@ f iscsi-creds-login@enc.service.d/50-credentials.conf
 d iscsi-creds-login@plain.service.d
 f iscsi-creds-login@plain.service.d/50-credentials.conf
 d iscsi-creds-paths@enc.service.d
-f iscsi-creds-paths@enc.service.d/50-credentials.conf
+l iscsi-creds-paths@enc.service.d/50-credentials.conf ../iscsi-creds-login@enc.service.d/50-credentials.conf
 d iscsi-creds-paths@plain.service.d
-f iscsi-creds-paths@plain.service.d/50-credentials.conf
+l iscsi-creds-paths@plain.service.d/50-credentials.conf ../iscsi-creds-login@plain.service.d/50-credentials.conf
 d iscsi-creds.target.wants
 l iscsi-creds.target.wants/iscsi-creds-login@enc.service $1
 l iscsi-creds.target.wants/iscsi-creds-login@plain.service $1
@@ -100,7 +100,8 @@ check_common() {        # check_common OUTDIR LABEL
     expect_grep "LoadCredentialEncrypted=iscsi.auth.enc:$ESTORE/iscsi.auth.enc" "$dropin" \
         "$l: encrypted secrets handed over with LoadCredentialEncrypted="
     expect_grep "# Source: $ESTORE/iscsi.target.enc" "$dropin" "$l: the drop-in names its source credential"
-    # The paths unit (portals that come up later) gets the same credentials as the login.
+    # The paths unit (portals that come up later) gets the same credentials as the login
+    # (its drop-in is a link to the login's).
     expect_eq "$(grep '^LoadCredential' "$dropin")" \
         "$(grep '^LoadCredential' "$o/iscsi-creds-paths@enc.service.d/50-credentials.conf")" \
         "$l: the paths unit loads the login's credentials"
