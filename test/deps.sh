@@ -16,6 +16,9 @@ packages+=(
         systemd-container tgt libiscsi-bin libiscsi-dev
         # VM tests, demo, release build roots (test/release)
         qemu-system-x86 debootstrap e2fsprogs
+        # cli suite (test-sealing.sh): TPM2-sealed credentials made by systemd-creds
+        # against a software TPM through tpm2-tss' swtpm TCTI (systemd dlopens these)
+        swtpm libtss2-tcti-swtpm0 libtss2-esys-3.0.2-0 libtss2-rc0 libtss2-mu0
 )
 
 "$here"/install-packages.sh "${packages[@]}"

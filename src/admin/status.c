@@ -56,6 +56,8 @@ typedef struct TargetStatus {
         int mounted;                    /* 1, 0, or -1 when there is no mount point */
         bool retrying;                  /* iscsi-creds-retry@ALIAS.service is active */
         RetryState retry;               /* its state file, when @retrying */
+        CredentialFile *auth;           /* the secrets credential, NULL if none */
+        int sealing;                    /* credential_sealing() of @auth: its header, never decrypted */
 } TargetStatus;
 
 static void status_help(void) {
@@ -63,13 +65,15 @@ static void status_help(void) {
                "\n"
                "Show each declared target (or those named): its definition, the state of its login\n"
                "unit, its iSCSI session (SID, portal, session and connection state), the block\n"
-               "devices of the LUN, whether the mount point is mounted and, while a login is tried\n"
+               "devices of the LUN, whether the mount point is mounted, which key protects its\n"
+               "secrets credential (read from its header, not decrypted) and, while a login is tried\n"
                "again in the background, the retry's state. --json prints one JSON\n"
                "object with the stable fields documented in iscsi-creds(8).\n");
 }
 
 static void target_status_done(TargetStatus *s) {
         target_free(s->target);
+        credential_file_free(s->auth);
         free(s->unit);
         free(s->active_state);
         free(s->sub_state);
@@ -303,6 +307,10 @@ static int collect_status(TargetStatus *s, sd_bus *bus) {
         s->unit = target_login_unit(s->target);
         if (!s->unit)
                 return -ENOMEM;
+        r = find_auth_credential(s->target, CREDENTIAL_SEARCH_SYSTEM, NULL, 0, &s->auth);
+        if (r == -ENOMEM)
+                return r;
+        s->sealing = s->auth ? credential_sealing(s->auth->path) : 0;
         r = get_unit_state(bus, s->unit, &s->active_state, &s->sub_state);
         if (r < 0)
                 return r;
@@ -344,6 +352,12 @@ static void print_text(const TargetStatus *s) {
                portal_to_string(&t->portal, portal),
                t->tpgt, (unsigned long long) t->lun, t->iface);
         printf("    unit:    %s: %s (%s)\n", s->unit, s->active_state, s->sub_state);
+        if (s->auth)
+                printf("    secrets: %s, sealed with %s%s (%s)\n", s->auth->name,
+                       s->sealing < 0 ? "unknown: " : "", s->sealing < 0 ? strerror(-s->sealing) :
+                       credential_sealing_to_string(s->sealing), s->auth->path);
+        else
+                printf("    secrets: none (no CHAP)\n");
         if (s->has_session)
         {
                 printf("    session: SID %u to %s:%u, session %s, connection %s, made by %s\n", s->session.sid,
@@ -415,6 +429,15 @@ static json_object *status_to_json(const TargetStatus *s) {
         json_object_object_add(x, "active_state", json_object_new_string(s->active_state));
         json_object_object_add(x, "sub_state", json_object_new_string(s->sub_state));
         json_object_object_add(o, "unit", x);
+        x = NULL;
+        if (s->auth) {
+                x = json_object_new_object();
+                json_object_object_add(x, "credential", json_object_new_string(s->auth->name));
+                json_object_object_add(x, "path", json_object_new_string(s->auth->path));
+                json_object_object_add(x, "sealed_with", s->sealing < 0 ? NULL :
+                                       json_object_new_string(credential_sealing_to_string(s->sealing)));
+        }
+        json_object_object_add(o, "secrets", x);
 
         if (s->has_session) {
                 x = json_object_new_object();

@@ -14,7 +14,7 @@ static int verify_one(const CredentialFile *f) {
         _cleanup_(target_freep) Target *t = NULL;
         _cleanup_(credential_file_freep) CredentialFile *auth = NULL;
         _cleanup_(chap_secrets_freep) ChapSecrets *secrets = NULL;
-        _cleanup_free_ char *what = NULL;
+        _cleanup_free_ char *what = NULL, *chap = NULL;
         int r;
 
         r = load_target(f, &t);
@@ -43,17 +43,23 @@ static int verify_one(const CredentialFile *f) {
         r = target_device(t, &what);
         if (r == -ENOMEM)
                 return log_oom();
+        /* Which key protects the secrets, from the credential's header (credential_sealing()). */
+        r = auth ? credential_sealing(auth->path) : 0;
+        if (!auth)
+                chap = strdup("no CHAP");
+        else if (asprintf(&chap, "%s CHAP (secrets sealed with %s)", chap_secrets_mutual(secrets) ? "mutual" : "one-way",
+                          r < 0 ? "unknown" : credential_sealing_to_string(r)) < 0)
+                chap = NULL;
+        if (!chap)
+                return log_oom();
 
         if (t->discovery)
                 printf("%s: ok: SendTargets discovery at %s:%u%s%s, %s, %s%s\n", f->name, t->portal.address,
-                       t->portal.port, t->name ? " for " : "", t->name ?: "",
-                       !auth ? "no CHAP" : chap_secrets_mutual(secrets) ? "mutual CHAP" : "one-way CHAP",
+                       t->portal.port, t->name ? " for " : "", t->name ?: "", chap,
                        t->mount ? "mounts " : "attaches ", what ?: "the LUNs found");
         else
                 printf("%s: ok: %s at %s:%u tpgt %u, %s, %s%s\n", f->name, t->name, t->portal.address,
-                       t->portal.port, t->tpgt,
-                       !auth ? "no CHAP" : chap_secrets_mutual(secrets) ? "mutual CHAP" : "one-way CHAP",
-                       t->mount ? "mounts " : "attaches ", what ?: "?");
+                       t->portal.port, t->tpgt, chap, t->mount ? "mounts " : "attaches ", what ?: "?");
         if (t->mount)
                 printf("%s:     on %s\n", f->name, t->mount);
         return 0;

@@ -123,7 +123,8 @@ static size_t search_path(CredentialSearch search, SearchDir dirs[static SEARCH_
 
 /* The first 16 bytes of systemd-creds output name the sealing mode
  * (systemd src/shared/creds-util.h, CRED_AES256_GCM_BY_*); base64 text
- * that does not start with one of them is not a credential systemd made. */
+ * that does not start with one of them is not a credential systemd made.
+ * Entry i is CredentialSealing i + 1. */
 static const uint8_t creds_header_ids[][16] = {
         { 0x5a, 0x1c, 0x6a, 0x86, 0xdf, 0x9d, 0x40, 0x96, 0xb1, 0xd5, 0xa6, 0x5e, 0x08, 0x62, 0xf1, 0x9a }, /* host */
         { 0x55, 0xb9, 0xed, 0x1d, 0x38, 0x59, 0x4d, 0x43, 0xa8, 0x31, 0x9d, 0x2e, 0xbb, 0x33, 0x2a, 0xc6 }, /* host, scoped */
@@ -135,23 +136,42 @@ static const uint8_t creds_header_ids[][16] = {
         { 0x05, 0x84, 0x69, 0xda, 0xf6, 0xf5, 0x43, 0x24, 0x80, 0x05, 0x49, 0xda, 0x0f, 0x8e, 0xa2, 0xfb }, /* null key */
 };
 
-/* @text: at least the first 24 base64 characters (whitespace removed). */
-static bool creds_header_known(const char *text, size_t len) {
+static const char *const sealing_names[_CREDENTIAL_SEALING_MAX] = {
+        [CREDENTIAL_SEALING_NONE] = "none",
+        [CREDENTIAL_SEALING_HOST] = "host",
+        [CREDENTIAL_SEALING_HOST_SCOPED] = "host (user-scoped)",
+        [CREDENTIAL_SEALING_TPM2] = "tpm2",
+        [CREDENTIAL_SEALING_TPM2_WITH_PUBLIC_KEY] = "tpm2-with-public-key",
+        [CREDENTIAL_SEALING_HOST_TPM2] = "host+tpm2",
+        [CREDENTIAL_SEALING_HOST_TPM2_SCOPED] = "host+tpm2 (user-scoped)",
+        [CREDENTIAL_SEALING_HOST_TPM2_WITH_PUBLIC_KEY] = "host+tpm2-with-public-key",
+        [CREDENTIAL_SEALING_NULL] = "null",
+};
+
+const char *credential_sealing_to_string(CredentialSealing s) {
+        return s >= 0 && s < _CREDENTIAL_SEALING_MAX ? sealing_names[s] : NULL;
+}
+
+/* @text: at least the first 24 base64 characters (whitespace removed). The
+ * CredentialSealing its header names, CREDENTIAL_SEALING_NONE for none. */
+static CredentialSealing creds_header_sealing(const char *text, size_t len) {
         _cleanup_free_ char *bin = NULL;
+        CredentialSealing r = CREDENTIAL_SEALING_NONE;
         size_t size = 0;
-        bool known = false;
 
         if (len < 24 || base64_decode(text, 24, &bin, &size) < 0 || size < 16)
-                return false;
-        for (size_t i = 0; i < ELEMENTSOF(creds_header_ids) && !known; i++)
-                known = memcmp(bin, creds_header_ids[i], 16) == 0;
+                return CREDENTIAL_SEALING_NONE;
+        for (size_t i = 0; i < ELEMENTSOF(creds_header_ids) && r == CREDENTIAL_SEALING_NONE; i++)
+                if (memcmp(bin, creds_header_ids[i], 16) == 0)
+                        r = (CredentialSealing) (i + 1);
         explicit_bzero(bin, size);
-        return known;
+        return r;
 }
 
 /* The one sniffer: looks at the first 24 non-blank bytes of @data only (base64 of the
- * 16-byte header id plus 2 bytes). 1 if they are base64 with a known header, 0 if not (a
- * non-base64 byte among them, or fewer than 24), -EAGAIN if @data ends before a decision. */
+ * 16-byte header id plus 2 bytes). The CredentialSealing (> 0) if they are base64 with a known
+ * header, 0 if not (a non-base64 byte among them, or fewer than 24), -EAGAIN if @data ends
+ * before a decision. */
 static int sniff(const char *data, size_t size, bool complete) {
         char head[24];
         size_t n_head = 0;
@@ -169,7 +189,7 @@ static int sniff(const char *data, size_t size, bool complete) {
         if (n_head < sizeof head && !complete)
                 r = -EAGAIN;
         else
-                r = creds_header_known(head, n_head);
+                r = creds_header_sealing(head, n_head);
         explicit_bzero(head, sizeof head);
         return r;
 }
@@ -179,6 +199,12 @@ bool credential_data_looks_encrypted(const char *data, size_t size) {
 }
 
 int credential_looks_encrypted(const char *path) {
+        int r = credential_sealing(path);
+
+        return r < 0 ? r : r > 0;
+}
+
+int credential_sealing(const char *path) {
         _cleanup_close_ int fd = -1;
         char buf[64];
         size_t n = 0;

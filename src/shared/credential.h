@@ -108,6 +108,30 @@ CredentialFile *credential_list_lookup(CredentialFile *const *files, size_t n, c
 /** credential_file_dup() - deep copy; NULL on ENOMEM. */
 CredentialFile *credential_file_dup(const CredentialFile *f);
 
+/*
+ * The key systemd-creds sealed a credential with, as its header names it
+ * (systemd src/shared/creds-util.h, CRED_AES256_GCM_BY_*; the names are
+ * systemd-creds' own --with-key= values).
+ */
+typedef enum CredentialSealing {
+        CREDENTIAL_SEALING_NONE,                        /* plaintext: no known header */
+        CREDENTIAL_SEALING_HOST,                        /* host */
+        CREDENTIAL_SEALING_HOST_SCOPED,                 /* host, a user's (systemd >= 256) */
+        CREDENTIAL_SEALING_TPM2,                        /* tpm2 */
+        CREDENTIAL_SEALING_TPM2_WITH_PUBLIC_KEY,        /* tpm2-with-public-key (signed PCR policy) */
+        CREDENTIAL_SEALING_HOST_TPM2,                   /* host+tpm2 */
+        CREDENTIAL_SEALING_HOST_TPM2_SCOPED,            /* host+tpm2, a user's */
+        CREDENTIAL_SEALING_HOST_TPM2_WITH_PUBLIC_KEY,   /* host+tpm2-with-public-key */
+        CREDENTIAL_SEALING_NULL,                        /* null: no key (systemd >= 254), not secret */
+        _CREDENTIAL_SEALING_MAX,
+} CredentialSealing;
+
+/**
+ * credential_sealing_to_string() - "none", "host", "tpm2", "host+tpm2", ...
+ * Return: the name; NULL for a value out of range.
+ */
+const char *credential_sealing_to_string(CredentialSealing s);
+
 /**
  * credential_data_looks_encrypted() - whether bytes in memory start like systemd-creds output
  * @data: credential contents (need not be NUL-terminated; may be secret)
@@ -136,6 +160,19 @@ bool credential_data_looks_encrypted(const char *data, size_t size);
  * -errno if it cannot be opened or read.
  */
 int credential_looks_encrypted(const char *path);
+
+/**
+ * credential_sealing() - which key protects a credential file, from its header
+ * @path: file to look at
+ *
+ * Reads as credential_looks_encrypted() does (the header only, never a
+ * value, into a wiped buffer) and decrypts nothing: the answer holds whether
+ * or not this machine could decrypt the file.
+ *
+ * Return: a CredentialSealing (CREDENTIAL_SEALING_NONE for plaintext), or
+ * -errno if the file cannot be opened or read.
+ */
+int credential_sealing(const char *path);
 
 /**
  * credential_read() - read a credential, decrypting it if needed
