@@ -29,9 +29,12 @@ done
 # multipath-tools: scenario multipath; jq: scenario admin parses status --json;
 # dbus: the system bus "iscsi-creds status" asks for unit states (without it:
 # "unknown"), there on any Debian system with systemd's recommends;
-# nftables: scenario faults takes the network to one portal down (drops its packets)
+# nftables: scenario faults takes the network to one portal down (drops its packets);
+# tpm2-tools: scenario tpm2, for the tpm2-tss libraries systemd-creds dlopens
+# (their package names differ between releases; tpm2-tools' does not)
 PACKAGES="systemd systemd-sysv udev linux-image-amd64 open-iscsi tgt cryptsetup
-e2fsprogs kmod iproute2 util-linux procps libjson-c5 libyaml-0-2 multipath-tools jq dbus nftables"
+e2fsprogs kmod iproute2 util-linux procps libjson-c5 libyaml-0-2 multipath-tools jq dbus nftables
+tpm2-tools"
 # shellcheck disable=SC2086
 PACKAGES=$(printf '%s\n' $PACKAGES $extra | sort -u | paste -sd' ')
 

@@ -33,8 +33,11 @@
 #              than replacement_timeout (EIO); targets dead at shutdown
 #   late       targets that come up 60 s after boot: LUKS LUN mounted by the
 #              retry service, a wrong secret retried every 2 minutes
+#   tpm2       a software TPM (swtpm) in the guest; two boots of one image:
+#              "iscsi-creds add --with-key=tpm2" and "host+tpm2" on the first,
+#              both LUNs mounted with the TPM-unsealed secrets on the second
 #   all        basic failures advanced discovery multipath admin sharing distro slowboot late faults
-#              package
+#              package tpm2
 #   package    basic, with the project installed from its Debian package
 #              (apt-get install ./iscsi-creds_*.deb), then upgraded to the
 #              same package re-versioned with the LUNs mounted; a removal
@@ -88,7 +91,7 @@ while [ $# -gt 0 ]; do
         *) scenarios+=("$1"); shift ;;
     esac
 done
-ALL_SCENARIOS="basic failures advanced discovery multipath admin sharing distro slowboot late faults package"
+ALL_SCENARIOS="basic failures advanced discovery multipath admin sharing distro slowboot late faults package tpm2"
 [ "${#scenarios[@]}" -gt 0 ] || scenarios=(all)
 expanded=()
 for s in "${scenarios[@]}"; do
@@ -261,6 +264,11 @@ reset_boot() {
     # SHUTDOWN_MAX: the bound on poweroff (s); SCENARIO_TIMEOUT: a longer boot
     # limit than --timeout, for a scenario that waits for timers or faults
     DEAD=() SHUTDOWN_MAX=60 SCENARIO_TIMEOUT=0
+    # TPM=1: a software TPM 2.0 (swtpm) as the guest's TPM, its state kept for
+    # every boot of the scenario; NEXT_CHECKS: the check lists of the boots
+    # after the first (next_boot), each run from the same disk image
+    TPM=0 NEXT_CHECKS=()
+    check() { CHECKS+="$*"$'\n'; }
     declare -gA TOKEN=()
 }
 
@@ -362,6 +370,13 @@ plain_cred() {
     PCREDS+=("$1")
 }
 check()  { CHECKS+="$*"$'\n'; }
+# next_boot: the checks from here on run at one more boot of the same disk
+# image (and TPM state); the guest switches its check list at the end of a boot
+next_boot() {
+    check next_boot
+    NEXT_CHECKS+=("")
+    check() { NEXT_CHECKS[-1]+="$*"$'\n'; }
+}
 expect() { EXPECT+=("$@"); }
 # mounted ALIAS MOUNTPOINT: checked for shutdown order by the host
 mounted() { MOUNTED+=("$1:$2"); }
@@ -417,6 +432,29 @@ EOF
     expect chap-oneway-mount chap-mutual two-targets no-failed-units boot-time \
            secrets-journal secrets-cmdline secrets-units secrets-nodedb
     mounted t1 /mnt/t1; mounted t2 /mnt/t2
+}
+
+# TPM2 (issue 12): a software TPM (swtpm) is the guest's TPM, the same TPM
+# state for both boots. First boot: the admin adds two targets on the guest
+# with "iscsi-creds add --with-key=tpm2" and "--with-key=host+tpm2" (PCR 7,
+# systemd-creds' default). Second boot of the same image: PID 1 unseals both
+# secrets through the TPM for the login units, both LUNs are mounted.
+scenario_tpm2() {
+    local pw1 pw2
+    TPM=1
+    pw1=$(rand_str 24) pw2=$(rand_str 24)
+    lun 1 "$IQN:tp1"; account 1 tpuser1 "$pw1"
+    lun 2 "$IQN:tp2"; account 2 tpuser2 "$pw2"
+    check check_tpm2_add tpm2-add tp1 "$IQN:tp1" /mnt/tp1 tpm2 1
+    check check_tpm2_add tpm2-add-host-tpm2 tp2 "$IQN:tp2" /mnt/tp2 host+tpm2 2
+    next_boot
+    check check_mounted tpm2-mounted tp1 /mnt/tp1 "${TOKEN[1]}"
+    check check_mounted tpm2-host-tpm2-mounted tp2 /mnt/tp2 "${TOKEN[2]}"
+    check check_failed_units no-failed-units
+    check check_secrets secrets
+    expect tpm2-add tpm2-add-host-tpm2 tpm2-mounted tpm2-host-tpm2-mounted no-failed-units \
+           secrets-journal secrets-cmdline secrets-units secrets-nodedb
+    mounted tp1 /mnt/tp1; mounted tp2 /mnt/tp2
 }
 
 # The project installed from its Debian package with apt-get (DEB_SCENARIOS):
@@ -1462,6 +1500,27 @@ check_guest_libs() {
     [ -z "$missing" ] || die "the guest root lacks libraries: $missing(add their packages in build-image.sh)"
 }
 
+# ---------------------------------------------------------------- TPM
+# start_swtpm: a TPM 2.0 emulator for the next qemu run, its state in
+# $RUNDIR/tpm (kept across the boots of a scenario; a fresh directory is a
+# new TPM); sets TPM_ARGS. swtpm ends when qemu closes the socket.
+TPM_ARGS=() SWTPM_PID=
+start_swtpm() {
+    local d=$RUNDIR/tpm
+    mkdir -p "$d"
+    rm -f "$d/sock"
+    swtpm socket --tpm2 --tpmstate dir="$d" --ctrl type=unixio,path="$d/sock" --terminate \
+        --log file="$d/swtpm.log",level=1 --pid file="$d/pid" --daemon ||
+        die "swtpm did not start (log: $d/swtpm.log)"
+    SWTPM_PID=$(cat "$d/pid")
+    TPM_ARGS=(-chardev "socket,id=chrtpm,path=$d/sock" -tpmdev emulator,id=tpm0,chardev=chrtpm
+        -device tpm-tis,tpmdev=tpm0)
+}
+stop_swtpm() {
+    [ -n "$SWTPM_PID" ] && kill "$SWTPM_PID" 2>/dev/null
+    SWTPM_PID= TPM_ARGS=()
+}
+
 # ---------------------------------------------------------------- one boot
 QEMU_RC=0 SHUTDOWN_S=
 boot() {  # SCENARIO
@@ -1491,6 +1550,10 @@ boot() {  # SCENARIO
         check_guest_libs
     fi
     printf '%s' "$CHECKS" >"$ROOT/etc/vmtest/checks"
+    local b
+    for ((b = 0; b < ${#NEXT_CHECKS[@]}; b++)); do
+        printf '%s' "${NEXT_CHECKS[b]}" >"$ROOT/etc/vmtest/checks.$((b + 2))"
+    done
     if [ -n "$overlay" ]; then
         tar -C "$overlay" -cf - . | tar -C "$ROOT" --keep-directory-symlink -xf -
     fi
@@ -1506,6 +1569,9 @@ boot() {  # SCENARIO
     smbios=$(smbios_args)
     [ "${#smbios}" -le "$SMBIOS_MAX" ] ||
         die "$s: the SMBIOS credentials take ${#smbios} bytes, more than systemd reads ($SMBIOS_MAX); put target definitions in /etc/credstore (CREDSTORE_TARGETS=1)"
+    local boot_no n_boots=$((1 + ${#NEXT_CHECKS[@]})) all_results=""
+    for ((boot_no = 1; boot_no <= n_boots; boot_no++)); do
+    [ "$n_boots" = 1 ] || log "=== $s: boot $boot_no of $n_boots"
     # A pristine copy for one retry: under TCG a guest now and then locks up in early boot
     # ("watchdog: BUG: soft lockup" in udev, before any of our units ran). That is the
     # emulator, not a result; a second boot from the same image tells them apart.
@@ -1516,7 +1582,9 @@ boot() {  # SCENARIO
     [ "$SCENARIO_TIMEOUT" -le "$limit" ] || limit=$SCENARIO_TIMEOUT
     log "=== $s: booting (limit $limit s; SMBIOS credentials ${#smbios} bytes; attempt $attempt)"
     log=$RUNDIR/serial.log
+    [ "$boot_no" = 1 ] || log=$RUNDIR/serial.boot$boot_no.log
     : >"$log"
+    [ "$TPM" = 1 ] && start_swtpm
     t_off=
     t_start=$(date +%s)
     timeout -k 10 "$limit" qemu-system-x86_64 -accel tcg -m 2048 -smp 2 \
@@ -1524,7 +1592,7 @@ boot() {  # SCENARIO
         -kernel "$RUNDIR/vmlinuz" -initrd "$RUNDIR/initrd" \
         -append "root=/dev/vda rw console=ttyS0 quiet" \
         -drive "file=$RUNDIR/disk.img,format=raw,if=virtio" \
-        -smbios "$smbios" </dev/null >"$RUNDIR/qemu.out" 2>&1 &
+        -smbios "$smbios" "${TPM_ARGS[@]}" </dev/null >"$RUNDIR/qemu.out" 2>&1 &
     QEMU_PID=$!
     while kill -0 "$QEMU_PID" 2>/dev/null; do
         if [ -z "$t_off" ] && grep -q 'VMTEST POWEROFF' "$log"; then t_off=$(date +%s); fi
@@ -1532,6 +1600,7 @@ boot() {  # SCENARIO
     done
     QEMU_RC=0; wait "$QEMU_PID" || QEMU_RC=$?
     QEMU_PID=
+    [ "$TPM" = 1 ] && stop_swtpm
     t_end=$(date +%s)
     if [ -z "$t_off" ] && grep -q 'VMTEST POWEROFF' "$log"; then t_off=$t_end; fi
     SHUTDOWN_S=${t_off:+$((t_end - t_off))}
@@ -1549,6 +1618,10 @@ boot() {  # SCENARIO
     break
     done
     rm -f "$RUNDIR/disk.img.pristine"
+    all_results+=$results$'\n'
+    [ "$boot_no" = 1 ] || cat "$log" >>"$RUNDIR/serial.log"
+    done
+    log=$RUNDIR/serial.log results=$all_results
     for name in "${EXPECT[@]}"; do
         r=$(printf '%s\n' "$results" | awk -v n="$name" '$3 == n' | tail -n1)
         if [ -z "$r" ]; then

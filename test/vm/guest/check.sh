@@ -21,6 +21,38 @@ secs() { awk -v u="${1:-0}" 'BEGIN { printf "%.1f", u / 1000000 }'; }
 mount_unit() { systemd-escape --path --suffix=mount "$1"; }
 login_unit() { echo "iscsi-creds-login@$1.service"; }
 
+# next_boot: the last check of this boot (run.sh: next_boot); the next boot
+# of the same image runs /etc/vmtest/checks.2 as its check list, and so on
+next_boot() {
+    local n
+    mv /etc/vmtest/checks.2 /etc/vmtest/checks
+    for ((n = 3; n < 10; n++)); do
+        [ -f "/etc/vmtest/checks.$n" ] && mv "/etc/vmtest/checks.$n" "/etc/vmtest/checks.$((n - 1))"
+    done
+    sync
+}
+
+# check_tpm2_add NAME ALIAS IQN MOUNTPOINT KEY TID: the admin adds ALIAS on
+# the guest with "iscsi-creds add --with-key=KEY" (the CHAP account of tgt
+# target TID, from vmtest.tgt; the secret on standard input); the secrets
+# credential must then be sealed with KEY (status --json, from its header)
+check_tpm2_add() {
+    local name=$1 alias=$2 iqn=$3 mnt=$4 key=$5 tid=$6 errs="" user pw sealed
+    read -r user pw < <(zcat -f "$CREDENTIALS_DIRECTORY/vmtest.tgt" |
+        awk -v t="$tid" '$1 == "account" && $2 == t { print $3, $4; exit }')
+    [ -e /dev/tpmrm0 ] || errs+="no /dev/tpmrm0 in the guest; "
+    echo "VMTEST TIME tpm2: $(systemd-creds has-tpm2 2>&1 | tr '\n' ' ')"
+    if ! printf '%s\n' "$pw" | env -u CREDENTIALS_DIRECTORY iscsi-creds add "$alias" --target "$iqn" \
+            --portal 127.0.0.1 --lun 1 --mount "$mnt" --fstype ext4 --username "$user" --with-key "$key" \
+            >/run/vmtest-add.out 2>&1; then
+        errs+="iscsi-creds add --with-key=$key failed: $(tail -c 400 /run/vmtest-add.out | tr '\n' ' '); "
+    fi
+    sealed=$(env -u CREDENTIALS_DIRECTORY iscsi-creds status --json "$alias" 2>/dev/null |
+        jq -r '.targets[0].secrets.sealed_with')
+    [ "$sealed" = "$key" ] || errs+="status --json says the secrets are sealed with '$sealed', not $key; "
+    verdict "$name" "$errs" "iscsi-creds add $alias --with-key=$key wrote /etc/credstore.encrypted/iscsi.auth.$alias, sealed with $sealed"
+}
+
 # check_mounted NAME ALIAS MOUNTPOINT TOKEN
 check_mounted() {
     local name=$1 alias=$2 mnt=$3 token=$4 errs="" unit login t tmu src
