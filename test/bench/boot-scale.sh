@@ -14,7 +14,8 @@
 # last mount and how many of the N LUNs are mounted (scale-guest.sh). Prints
 # per N and path the mean time to the last mount, the mounts of each boot,
 # and the ratio creds/stock (lower is better; the aim is <= 1.0 at 2 targets
-# and <= 0.9 from 8 on), then the mean per-target phases of each path (where
+# and <= 0.9 from 8 on), the same from network-online.target on (where both
+# paths start their logins), then the mean per-target phases of each path (where
 # the time goes), the CPU time of each part from network-online.target to the
 # settled boot (scale-guest.sh: cpu_report). Add 64 with --sizes "2 8 32 64".
 #
@@ -92,6 +93,23 @@ for n in $sizes; do
                 'BEGIN { if (a != "-" && b != "-" && b > 0) printf "%.2f", a / b; else print "-" }')
         printf '%-8s %-26s %-18s %-26s %-18s %s\n' "$n" "${mean[stock]} s" "${mounted[stock]}" \
                 "${mean[creds]} s" "${mounted[creds]}" "$ratio"
+done
+
+# The same from network-online.target, where both paths start their logins: the
+# part of the boot they differ in, without the noise of what comes before it
+# (under TCG network-online.target varies by several seconds between boots).
+echo
+echo "From network-online.target to the last mount (mean s; the logins of both paths wait for it):"
+for n in $sizes; do
+        for path in stock creds; do
+                for f in "$out/$n-$path-"*.txt; do
+                        [ -f "$f" ] || continue
+                        t=$(value "$f" "$path" last-mount) o=$(value "$f" "$path" ref:network-online.target)
+                        [ -n "$t" ] && [ -n "$o" ] && echo "$path $t $o"
+                done
+        done | awk -v n="$n" '{ s[$1] += $2 - $3; c[$1]++ }
+                END { if (c["stock"] && c["creds"]) printf "N=%-3s stock %.1f  creds %.1f  ratio %.2f\n", n,
+                      s["stock"] / c["stock"], s["creds"] / c["creds"], (s["creds"] / c["creds"]) / (s["stock"] / c["stock"]) }'
 done
 
 echo

@@ -42,7 +42,7 @@ tgtd=system.slice/vmtest-target.service journald=system.slice/systemd-journald.s
 dbus=system.slice/dbus.service"
 
 # cpu_snapshot: "NAME USEC" lines: busy and idle time of all CPUs (/proc/stat,
-# USER_HZ 100), each of CPU_GROUPS, and the mounts' cgroups together. Taken at
+# USER_HZ 100), each of CPU_GROUPS that exists, and the mounts' cgroups together. Taken at
 # network-online.target by vmtest-cpu-mark.service (scale-scenario.sh) and
 # again by cpu_report.
 cpu_snapshot() {
@@ -50,7 +50,7 @@ cpu_snapshot() {
     awk '$1 == "cpu" { printf "busy %d\nidle %d\n", ($2 + $3 + $4 + $7 + $8 + $9) * 10000, ($5 + $6) * 10000 }' /proc/stat
     for g in $CPU_GROUPS; do
         f=/sys/fs/cgroup/${g#*=}/cpu.stat
-        echo "${g%%=*} $([ -f "$f" ] && awk '$1 == "usage_usec" { print $2 }' "$f" || echo 0)"
+        [ -f "$f" ] && echo "${g%%=*} $(awk '$1 == "usage_usec" { print $2 }' "$f")"
     done
     for f in /sys/fs/cgroup/system.slice/*.mount/cpu.stat; do
         [ -f "$f" ] || continue
@@ -63,14 +63,16 @@ cpu_snapshot() {
 # cpu_report: CPU seconds per cpu_snapshot name from network-online.target to
 # now (the boot settled): VMTEST TIME cpu:NAME S. "busy" is every CPU's
 # non-idle time (2 vCPUs: at most 2 s per second); "other" is busy minus the
-# named groups (the kernel's threads and interrupts, the rest of userspace).
+# named groups (the kernel's threads and interrupts, the rest of userspace,
+# and a group gone by then: open-iscsi.service's cgroup is removed when its
+# login-all ends, so its time is counted here).
 cpu_report() {
     local -A a=()
     local k v named=0
     [ -f /run/vmtest-cpu-online ] || { echo "VMTEST TIME cpu:none (no snapshot at network-online)"; return 0; }
     while read -r k v; do a[$k]=$v; done </run/vmtest-cpu-online
     while read -r k v; do
-        v=$((v - ${a[$k]:-0}))
+        v=$((v - ${a[$k]:-0}))      # 0 at network-online: made since (the login slice)
         case $k in busy|idle) ;; *) named=$((named + v)) ;; esac
         [ "$k" = busy ] && a[busy.d]=$v
         echo "VMTEST TIME cpu:$k $(secs "$v")"
