@@ -97,7 +97,7 @@ expanded=()
 for s in "${scenarios[@]}"; do
     case $s in
         all) read -r -a more <<<"$ALL_SCENARIOS"; expanded+=("${more[@]}") ;;
-        basic|failures|advanced|discovery|multipath|admin|sharing|distro|slowboot|late|faults|package|demo) expanded+=("$s") ;;
+        basic|failures|advanced|discovery|multipath|admin|sharing|distro|slowboot|late|faults|package|tpm2|demo) expanded+=("$s") ;;
         *) [ -n "$scenario_file" ] || die "unknown scenario '$s' (known: $ALL_SCENARIOS all)"
            expanded+=("$s") ;;
     esac
