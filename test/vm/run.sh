@@ -269,6 +269,9 @@ reset_boot() {
     # after the first (next_boot), each run from the same disk image
     TPM=0 NEXT_CHECKS=()
     check() { CHECKS+="$*"$'\n'; }
+    # HOST_CHECKS: "FUNCTION ARGS..." the host runs on the disk image after the
+    # last boot (each records its own results)
+    HOST_CHECKS=()
     declare -gA TOKEN=()
 }
 
@@ -455,6 +458,35 @@ scenario_tpm2() {
     expect tpm2-add tpm2-add-host-tpm2 tpm2-mounted tpm2-host-tpm2-mounted no-failed-units \
            secrets-journal secrets-cmdline secrets-units secrets-nodedb
     mounted tp1 /mnt/tp1; mounted tp2 /mnt/tp2
+    HOST_CHECKS+=("host_disk_theft tp1 tp2")
+}
+
+# host_disk_theft ALIAS... SCENARIO: the stolen-disk case. The secrets
+# credentials and the host key (/var/lib/systemd/credential.secret) are taken
+# from the raw image after shutdown; on this host, which has no TPM, the real
+# systemd-creds must not decrypt any of them with that host key.
+host_disk_theft() {
+    local b=${*: -1} a d=$RUNDIR/stolen errs="" n=0
+    mkdir -p "$d"
+    debugfs -R "dump /var/lib/systemd/credential.secret $d/host.key" "$RUNDIR/disk.img" >/dev/null 2>&1 || true
+    [ -s "$d/host.key" ] || errs+="no host key in the image (the check would prove nothing); "
+    for a in "${@:1:$#-1}"; do
+        debugfs -R "dump /etc/credstore.encrypted/iscsi.auth.$a $d/iscsi.auth.$a" "$RUNDIR/disk.img" >/dev/null 2>&1 || true
+        if [ ! -s "$d/iscsi.auth.$a" ]; then
+            errs+="no /etc/credstore.encrypted/iscsi.auth.$a in the image; "
+        elif SYSTEMD_CREDENTIAL_SECRET=$d/host.key systemd-creds decrypt --name="iscsi.auth.$a" \
+                "$d/iscsi.auth.$a" - >/dev/null 2>"$d/err.$a"; then
+            errs+="iscsi.auth.$a decrypted with the image's host key alone; "
+        else
+            n=$((n + 1))
+        fi
+    done
+    if [ -z "$errs" ]; then
+        record "$b/tpm2-disk-theft" PASS "$n secrets credential(s) and the host key taken from the image: systemd-creds on a host without that TPM decrypts none ($(head -n1 "$d/err.$1"))"
+    else
+        record "$b/tpm2-disk-theft" FAIL "$errs"
+    fi
+    rm -rf "$d"
 }
 
 # The project installed from its Debian package with apt-get (DEB_SCENARIOS):
@@ -1635,6 +1667,8 @@ boot() {  # SCENARIO
     tr -d '\r' <"$log" | grep -a -o 'VMTEST TIME .*' | sed "s/^VMTEST TIME /TIME $s: /" | tee -a "$SUMMARY" || true
     echo "TIME $s: guest wall $((t_end - t_start)) s, shutdown ${SHUTDOWN_S:-?} s" | tee -a "$SUMMARY"
     host_checks "$s"
+    local hc
+    for hc in "${HOST_CHECKS[@]}"; do eval "$hc \"\$s\""; done
     dead_shutdown "$s"
 
     mkdir -p "$VM_WORK/logs/$s"
