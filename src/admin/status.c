@@ -57,6 +57,7 @@ typedef struct TargetStatus {
         bool retrying;                  /* iscsi-creds-retry@ALIAS.service is active */
         RetryState retry;               /* its state file, when @retrying */
         CredentialFile *auth;           /* the secrets credential, NULL if none */
+        char *auth_missing;             /* the name "auth =" gives, when no such credential exists */
         int sealing;                    /* credential_sealing() of @auth: its header, never decrypted */
 } TargetStatus;
 
@@ -74,6 +75,7 @@ static void status_help(void) {
 static void target_status_done(TargetStatus *s) {
         target_free(s->target);
         credential_file_free(s->auth);
+        free(s->auth_missing);
         free(s->unit);
         free(s->active_state);
         free(s->sub_state);
@@ -294,6 +296,7 @@ static long long seconds_until(usec_t t) {
 }
 
 static int collect_status(TargetStatus *s, sd_bus *bus) {
+        const char *fallback;
         int r;
 
         r = load_target(s->file, &s->target);
@@ -310,6 +313,10 @@ static int collect_status(TargetStatus *s, sd_bus *bus) {
         r = find_auth_credential(s->target, CREDENTIAL_SEARCH_SYSTEM, NULL, 0, &s->auth);
         if (r == -ENOMEM)
                 return r;
+        /* "auth = NAME" naming a credential that is not there (find_auth_credential() said so
+         * on stderr): not "no CHAP". */
+        if (r < 0 && target_auth_credential(s->target, &s->auth_missing, &fallback) < 0)
+                return -ENOMEM;
         s->sealing = s->auth ? credential_sealing(s->auth->path) : 0;
         r = get_unit_state(bus, s->unit, &s->active_state, &s->sub_state);
         if (r < 0)
@@ -356,6 +363,8 @@ static void print_text(const TargetStatus *s) {
                 printf("    secrets: %s, sealed with %s%s (%s)\n", s->auth->name,
                        s->sealing < 0 ? "unknown: " : "", s->sealing < 0 ? strerror(-s->sealing) :
                        credential_sealing_to_string(s->sealing), s->auth->path);
+        else if (s->auth_missing)
+                printf("    secrets: %s, missing (see \"iscsi-creds verify\")\n", s->auth_missing);
         else
                 printf("    secrets: none (no CHAP)\n");
         if (s->has_session)
@@ -430,11 +439,12 @@ static json_object *status_to_json(const TargetStatus *s) {
         json_object_object_add(x, "sub_state", json_object_new_string(s->sub_state));
         json_object_object_add(o, "unit", x);
         x = NULL;
-        if (s->auth) {
+        if (s->auth || s->auth_missing) {
                 x = json_object_new_object();
-                json_object_object_add(x, "credential", json_object_new_string(s->auth->name));
-                json_object_object_add(x, "path", json_object_new_string(s->auth->path));
-                json_object_object_add(x, "sealed_with", s->sealing < 0 ? NULL :
+                json_object_object_add(x, "credential", json_object_new_string(s->auth ? s->auth->name :
+                                                                                s->auth_missing));
+                json_object_object_add(x, "path", s->auth ? json_object_new_string(s->auth->path) : NULL);
+                json_object_object_add(x, "sealed_with", !s->auth || s->sealing < 0 ? NULL :
                                        json_object_new_string(credential_sealing_to_string(s->sealing)));
         }
         json_object_object_add(o, "secrets", x);

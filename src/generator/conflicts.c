@@ -117,4 +117,3 @@ oom:
         claims_free(c, n);
         return log_oom();
 }
-

@@ -26,6 +26,8 @@ printf '%s\n' "$pw" | "$ISCSI_CREDS" add h --target iqn.2003-01.org.example:h --
 printf 'target = iqn.2003-01.org.example:p\nportal = 192.0.2.9\n' >"$store/iscsi.target.p"
 printf 'node.session.auth.username = u\nnode.session.auth.password = %s\n' "$pw" >"$store/iscsi.auth.p"
 chmod 0600 "$store/iscsi.auth.p"
+# "auth =" naming a credential that does not exist: missing, not "no CHAP"
+printf 'target = iqn.2003-01.org.example:m\nportal = 192.0.2.11\nauth = gone\n' >"$store/iscsi.target.m"
 
 run "" -- verify h
 expect_rc 0 "verify h"
@@ -61,12 +63,13 @@ no_secret "$pw" "status"
 expect_in "secrets: iscsi.auth.h, sealed with host ($enc/iscsi.auth.h)" "$out" "status text: host key"
 expect_in "secrets: iscsi.auth.p, sealed with none ($store/iscsi.auth.p)" "$out" "status text: plaintext"
 expect_in "secrets: none (no CHAP)" "$out" "status text: no CHAP"
+expect_in "secrets: iscsi.auth.gone, missing" "$out" "status text: a named secrets credential that is missing"
 [ "$tpm2" = 1 ] && expect_in "secrets: iscsi.auth.tpm2, sealed with tpm2 (" "$out" "status text: tpm2"
 
 run "" -- status --json
 expect_rc 0 "status --json"
 no_secret "$pw" "status --json"
-for want in h:host p:none n:-; do
+for want in h:host p:none n:- m:None; do
         got=$(sealed_with "${want%%:*}")
         [ "$got" = "${want#*:}" ] && ok "status --json: ${want%%:*} sealed_with ${want#*:}" ||
                 fail "status --json: ${want%%:*} sealed_with \"$got\", expected \"${want#*:}\""

@@ -267,7 +267,7 @@ reset_boot() {
     # TPM=1: a software TPM 2.0 (swtpm) as the guest's TPM, its state kept for
     # every boot of the scenario; NEXT_CHECKS: the check lists of the boots
     # after the first (next_boot), each run from the same disk image
-    TPM=0 NEXT_CHECKS=()
+    TPM=0 NEXT_CHECKS=() TPM2_CONTROL=
     check() { CHECKS+="$*"$'\n'; }
     # HOST_CHECKS: "FUNCTION ARGS..." the host runs on the disk image after the
     # last boot (each records its own results)
@@ -458,31 +458,53 @@ scenario_tpm2() {
     expect tpm2-add tpm2-add-host-tpm2 tpm2-mounted tpm2-host-tpm2-mounted no-failed-units \
            secrets-journal secrets-cmdline secrets-units secrets-nodedb
     mounted tp1 /mnt/tp1; mounted tp2 /mnt/tp2
+    # The control for the stolen-disk check: encrypted with the image's host key
+    # alone, it must decrypt with what is taken from the image.
+    TPM2_CONTROL=vmtest-control-$(rand_str 12)
+    secret_cred vmtest.control <<<"$TPM2_CONTROL"
+    STORED+=(vmtest.control)
     HOST_CHECKS+=("host_disk_theft tp1 tp2")
 }
 
 # host_disk_theft ALIAS... SCENARIO: the stolen-disk case. The secrets
-# credentials and the host key (/var/lib/systemd/credential.secret) are taken
-# from the raw image after shutdown; on this host, which has no TPM, the real
-# systemd-creds must not decrypt any of them with that host key.
+# credentials, the host key (/var/lib/systemd/credential.secret) and the
+# machine-id are taken from the raw image after shutdown. With them the real
+# systemd-creds on this host, which has no TPM, decrypts the control
+# (vmtest.control: host key only, so what was taken is the image's real key)
+# and none of the TPM2-sealed secrets.
 host_disk_theft() {
-    local b=${*: -1} a d=$RUNDIR/stolen errs="" n=0
+    local b=${*: -1} a d=$RUNDIR/stolen errs="" n=0 got
     mkdir -p "$d"
-    debugfs -R "dump /var/lib/systemd/credential.secret $d/host.key" "$RUNDIR/disk.img" >/dev/null 2>&1 || true
-    [ -s "$d/host.key" ] || errs+="no host key in the image (the check would prove nothing); "
+    stolen_decrypt() {  # NAME FILE: systemd-creds decrypt with the image's host key and machine-id
+        # shellcheck disable=SC2016  # expanded by the inner shell
+        unshare -m --propagation private bash -c '
+            mount --bind "$1/machine-id" /etc/machine-id &&
+            SYSTEMD_CREDENTIAL_SECRET=$1/host.key systemd-creds decrypt --name="$2" "$3" -' _ "$d" "$1" "$2"
+    }
+    for a in /var/lib/systemd/credential.secret:host.key /etc/machine-id:machine-id \
+             /etc/credstore.encrypted/vmtest.control:vmtest.control; do
+        debugfs -R "dump ${a%%:*} $d/${a#*:}" "$RUNDIR/disk.img" >/dev/null 2>&1 || true
+        [ -s "$d/${a#*:}" ] || errs+="no ${a%%:*} in the image; "
+    done
+    # systemd-creds refuses a host key others may read (debugfs dumps it 0644)
+    chmod 0400 "$d/host.key" 2>/dev/null || true
+    if [ -z "$errs" ]; then
+        got=$(stolen_decrypt vmtest.control "$d/vmtest.control" 2>"$d/err.control") || true
+        [ "$got" = "$TPM2_CONTROL" ] ||
+            errs+="the control did not decrypt with the key taken from the image ($(head -n1 "$d/err.control")): the check would prove nothing; "
+    fi
     for a in "${@:1:$#-1}"; do
         debugfs -R "dump /etc/credstore.encrypted/iscsi.auth.$a $d/iscsi.auth.$a" "$RUNDIR/disk.img" >/dev/null 2>&1 || true
         if [ ! -s "$d/iscsi.auth.$a" ]; then
             errs+="no /etc/credstore.encrypted/iscsi.auth.$a in the image; "
-        elif SYSTEMD_CREDENTIAL_SECRET=$d/host.key systemd-creds decrypt --name="iscsi.auth.$a" \
-                "$d/iscsi.auth.$a" - >/dev/null 2>"$d/err.$a"; then
-            errs+="iscsi.auth.$a decrypted with the image's host key alone; "
+        elif stolen_decrypt "iscsi.auth.$a" "$d/iscsi.auth.$a" >/dev/null 2>"$d/err.$a"; then
+            errs+="iscsi.auth.$a decrypted with what the image holds, without the TPM; "
         else
             n=$((n + 1))
         fi
     done
     if [ -z "$errs" ]; then
-        record "$b/tpm2-disk-theft" PASS "$n secrets credential(s) and the host key taken from the image: systemd-creds on a host without that TPM decrypts none ($(head -n1 "$d/err.$1"))"
+        record "$b/tpm2-disk-theft" PASS "host key, machine-id and $n TPM2-sealed secrets credential(s) taken from the image: on a host without that TPM the control decrypts, none of the secrets does ($(head -n1 "$d/err.$1"))"
     else
         record "$b/tpm2-disk-theft" FAIL "$errs"
     fi
