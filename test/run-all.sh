@@ -49,19 +49,29 @@ done
 python3 - build-ci/meson-logs/testlog.json build-ci-asan/meson-logs/testlog.json build-ci-release/*-testlog.json <<'PY'
 import json, sys
 counts = {"OK": 0, "FAIL": 0, "SKIP": 0}
+failed = []
 for path in sys.argv[1:]:
     try:
         lines = open(path).read().splitlines()
     except OSError:
         continue
     for line in lines:
-        r = json.loads(line).get("result", "")
+        t = json.loads(line)
+        r = t.get("result", "")
         if r in ("OK", "EXPECTEDFAIL"):
             counts["OK"] += 1
         elif r == "SKIP":
             counts["SKIP"] += 1
         else:
             counts["FAIL"] += 1
+            failed.append((path, t))
+# CI keeps only the end of this output: repeat what failed here, with the
+# last lines each failed test printed, so the record names the failure.
+for path, t in failed:
+    print(f"FAILED {t.get('name', '?')} ({t.get('result', '?')}, {path})")
+    out = (t.get("stdout") or "") + (t.get("stderr") or "")
+    for l in out.splitlines()[-25:]:
+        print(f"    {l}")
 print(f"{counts['OK']} passed, {counts['FAIL']} failed, {counts['SKIP']} skipped")
 PY
 exit $status
