@@ -64,10 +64,15 @@ int verb_reload(const char *alias);
  * if the login is active with paths missing, and waits for that job. Publishes its
  * state in /run/iscsi-creds/retry/ALIAS and in the unit's STATUS=; logs one
  * message per change of state (MESSAGE_ID_RETRY_*). Needs no credential.
+ * When PID 1 failed the login unit at its credentials (exit status 243) it
+ * says why, for the login unit's journal too (credential-failure.h,
+ * MESSAGE_ID_CREDENTIAL_UNUSABLE), and waits, without retrying, for a start
+ * of the login unit that gets past them.
  *
  * Return: 0 once every path has a session, or on SIGTERM (the file is
  * removed); -EINVAL invalid alias; -ENOENT no login result to act on;
- * -errno of connecting to systemd or of queueing a job.
+ * -errno of connecting to systemd, of asking it about the login unit or of
+ * queueing a job.
  */
 int verb_retry(const char *alias);
 

@@ -21,13 +21,6 @@
 /* A try needs at least this much time to be worth starting. */
 #define DISCOVERY_MIN_TRY (3 * USEC_PER_SEC)
 
-usec_t now_monotonic(void) {
-        struct timespec ts;
-
-        (void) clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (usec_t) ts.tv_sec * USEC_PER_SEC + (usec_t) ts.tv_nsec / 1000;
-}
-
 static int configured_paths(const Target *t, NodeRef **ret, size_t *ret_n) {
         NodeRef *refs = calloc(t->n_portals, sizeof(NodeRef));
 
@@ -49,16 +42,16 @@ static int configured_paths(const Target *t, NodeRef **ret, size_t *ret_n) {
  * "Connection to Discovery Address closed", PDU timeout): try again within
  * the budget, but not after a wrong secret or after we had to stop iscsiadm. */
 static int discover_portal(const Target *d, bool mutual, usec_t budget) {
-        usec_t end = now_monotonic() + budget;
+        usec_t end = now_usec(CLOCK_MONOTONIC) + budget;
         int r;
 
         for (unsigned attempt = 1;; attempt++) {
-                usec_t now = now_monotonic();
+                usec_t now = now_usec(CLOCK_MONOTONIC);
 
                 r = iscsiadm_discover(d, mutual, end > now ? end - now : 0);
                 if (r >= 0 || (r != -ETIMEDOUT && r != -EHOSTUNREACH && r != -EIO))
                         return r;
-                now = now_monotonic();
+                now = now_usec(CLOCK_MONOTONIC);
                 if (now + DISCOVERY_RETRY_PAUSE + DISCOVERY_MIN_TRY > end)
                         return r;
                 log_notice("%s: trying SendTargets discovery at %s:%u again (attempt %u).", d->credential,
@@ -82,7 +75,7 @@ static int discover_all(const Target *t, const ChapSecrets *secrets, usec_t dead
 
         for (size_t i = 0; i < t->n_portals; i++) {
                 _cleanup_erase_free_ char *record = NULL;
-                usec_t now = now_monotonic();
+                usec_t now = now_usec(CLOCK_MONOTONIC);
                 Target d = *t;
 
                 d.portal = t->portals[i];

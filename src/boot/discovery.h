@@ -34,5 +34,3 @@
  */
 int login_paths(const Target *t, const ChapSecrets *secrets, usec_t deadline, NodeRef **ret, size_t *ret_n);
 
-/** now_monotonic() - CLOCK_MONOTONIC in µs. */
-usec_t now_monotonic(void);

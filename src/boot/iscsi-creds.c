@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <systemd/sd-journal.h>
@@ -27,14 +28,28 @@
 static const char *arg_alias;
 
 /* With stderr connected to the journal, log natively so MESSAGE_ID= and
- * ISCSI_CREDS_ALIAS= become fields ("journalctl MESSAGE_ID=..."). */
+ * ISCSI_CREDS_ALIAS= become fields ("journalctl MESSAGE_ID=..."), and
+ * OBJECT_SYSTEMD_UNIT= when the message is about another unit. */
 static int journal_sink(int level, const char *message_id, const char *message) {
-        if (message_id)
-                return sd_journal_send("MESSAGE=%s", message, "PRIORITY=%i", level, "MESSAGE_ID=%s", message_id,
-                                       "SYSLOG_IDENTIFIER=iscsi-creds", "ISCSI_CREDS_ALIAS=%s", arg_alias ?: "",
-                                       NULL);
-        return sd_journal_send("MESSAGE=%s", message, "PRIORITY=%i", level, "SYSLOG_IDENTIFIER=iscsi-creds",
-                               "ISCSI_CREDS_ALIAS=%s", arg_alias ?: "", NULL);
+        _cleanup_free_ char *m = NULL, *p = NULL, *a = NULL, *id = NULL, *u = NULL;
+        const char *unit = log_get_object_unit();
+        struct iovec iov[6];
+        int n = 0;
+
+        if (asprintf(&m, "MESSAGE=%s", message) < 0 || asprintf(&p, "PRIORITY=%i", level) < 0 ||
+            asprintf(&a, "ISCSI_CREDS_ALIAS=%s", arg_alias ?: "") < 0 ||
+            (message_id && asprintf(&id, "MESSAGE_ID=%s", message_id) < 0) ||
+            (unit && asprintf(&u, "OBJECT_SYSTEMD_UNIT=%s", unit) < 0))
+                return -ENOMEM;
+        iov[n++] = (struct iovec) { m, strlen(m) };
+        iov[n++] = (struct iovec) { p, strlen(p) };
+        iov[n++] = (struct iovec) { (char *) "SYSLOG_IDENTIFIER=iscsi-creds", strlen("SYSLOG_IDENTIFIER=iscsi-creds") };
+        iov[n++] = (struct iovec) { a, strlen(a) };
+        if (id)
+                iov[n++] = (struct iovec) { id, strlen(id) };
+        if (u)
+                iov[n++] = (struct iovec) { u, strlen(u) };
+        return sd_journal_sendv(iov, n);
 }
 
 static int need_alias(int argc, char *argv[], const char *verb) {

@@ -299,11 +299,11 @@ static int login_needed(Login *l, SessionOwner **owners, usec_t deadline) {
                 }
                 l->prepared[i] = true;
         }
-        l->steps[LOGIN_STEP_RECORDS] = now_monotonic();
+        l->steps[LOGIN_STEP_RECORDS] = now_usec(CLOCK_MONOTONIC);
         for (size_t i = 0; i < l->n; i++) {
                 const Target *p = &l->paths[i];
                 bool mutual = chap_secrets_mutual(l->secrets), seen = false;
-                usec_t now = now_monotonic(), left = deadline > now ? deadline - now : 0;
+                usec_t now = now_usec(CLOCK_MONOTONIC), left = deadline > now ? deadline - now : 0;
                 size_t n_paths = 0, n_new;
                 int status = 0;
 
@@ -346,7 +346,7 @@ static int login_needed(Login *l, SessionOwner **owners, usec_t deadline) {
                 if (r < 0 && n_new == 0 && first_error == 0)
                         first_error = r;
         }
-        l->steps[LOGIN_STEP_LOGGED_IN] = now_monotonic();
+        l->steps[LOGIN_STEP_LOGGED_IN] = now_usec(CLOCK_MONOTONIC);
         return first_error;
 }
 
@@ -481,7 +481,7 @@ static int probe_needed(Login *l) {
 /* Everything up to having sessions, under the paths' locks. */
 static int login_sessions(Login *l) {
         SessionOwner **owners = NULL;
-        usec_t start = now_monotonic();
+        usec_t start = now_usec(CLOCK_MONOTONIC);
         int r;
 
         r = login_paths(l->t, l->secrets, start + DISCOVERY_BUDGET, &l->refs, &l->n);
@@ -504,7 +504,7 @@ static int login_sessions(Login *l) {
                 }
         if (r >= 0)
                 r = probe_needed(l);
-        l->steps[LOGIN_STEP_PROBED] = now_monotonic();
+        l->steps[LOGIN_STEP_PROBED] = now_usec(CLOCK_MONOTONIC);
         if (r >= 0)
                 r = login_needed(l, owners, start + LOGIN_BUDGET);
         session_owners_unlock(owners, l->n);
@@ -555,12 +555,12 @@ static void start_retry(const char *alias) {
 /* verb_login() and, with @reload, verb_reload(): the same, except that a
  * reload never logs out what is there when nothing new comes up. */
 static int login_run(const char *alias, bool reload) {
-        _cleanup_(login_done) Login l = { .steps[LOGIN_STEP_STARTED] = now_monotonic() };
+        _cleanup_(login_done) Login l = { .steps[LOGIN_STEP_STARTED] = now_usec(CLOCK_MONOTONIC) };
         size_t n_up = 0;
         int r;
 
         r = login_load(alias, &l);
-        l.steps[LOGIN_STEP_LOADED] = now_monotonic();
+        l.steps[LOGIN_STEP_LOADED] = now_usec(CLOCK_MONOTONIC);
         if (r >= 0)
                 r = login_sessions(&l);
         for (size_t i = 0; i < l.n; i++)
@@ -594,7 +594,7 @@ static int login_run(const char *alias, bool reload) {
         }
         if (!l.t->scan_auto) {
                 /* The LUN is there: the same result, with the last step's time. */
-                l.steps[LOGIN_STEP_ATTACHED] = now_monotonic();
+                l.steps[LOGIN_STEP_ATTACHED] = now_usec(CLOCK_MONOTONIC);
                 record_result(alias, &l, n_up, 0);
         }
         return 0;

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -11,6 +12,8 @@
 #define MANAGER_SERVICE "org.freedesktop.systemd1"
 #define MANAGER_PATH "/org/freedesktop/systemd1"
 #define MANAGER_INTERFACE "org.freedesktop.systemd1.Manager"
+#define UNIT_INTERFACE "org.freedesktop.systemd1.Unit"
+#define SERVICE_INTERFACE "org.freedesktop.systemd1.Service"
 
 int manager_bus_open(sd_bus **ret) {
         sd_bus *bus = NULL;
@@ -65,19 +68,12 @@ static int on_job_removed(sd_bus_message *m, void *userdata, sd_bus_error *error
         return 0;
 }
 
-static usec_t now_usec(void) {
-        struct timespec ts;
-
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (usec_t) ts.tv_sec * USEC_PER_SEC + (usec_t) ts.tv_nsec / 1000;
-}
-
 int manager_queue_job(sd_bus *bus, const char *method, const char *unit, usec_t timeout, const char **ret_result) {
         _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         _cleanup_(sd_bus_slot_unrefp) sd_bus_slot *slot = NULL;
         JobWait w = {};
-        usec_t deadline = now_usec() + timeout;
+        usec_t deadline = now_usec(CLOCK_MONOTONIC) + timeout;
         int r;
 
         if (timeout > 0) {
@@ -105,7 +101,7 @@ int manager_queue_job(sd_bus *bus, const char *method, const char *unit, usec_t 
                 w.done = true;
         }
         while (!w.done) {
-                usec_t now = now_usec();
+                usec_t now = now_usec(CLOCK_MONOTONIC);
 
                 r = sd_bus_process(bus, NULL);
                 if (r < 0)
@@ -121,4 +117,78 @@ int manager_queue_job(sd_bus *bus, const char *method, const char *unit, usec_t 
         if (ret_result)
                 *ret_result = w.result;
         return 0;
+}
+
+static int unit_object_path(const char *unit, char **ret) {
+        return sd_bus_path_encode("/org/freedesktop/systemd1/unit", unit, ret);
+}
+
+int manager_get_exec_main(sd_bus *bus, const char *unit, int *ret_code, int *ret_status, char ret_invocation[static 33]) {
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        _cleanup_free_ char *path = NULL;
+        const void *id = NULL;
+        size_t size = 0;
+        int32_t code, status;
+        int r;
+
+        r = unit_object_path(unit, &path);
+        if (r < 0)
+                return r;
+        r = sd_bus_get_property_trivial(bus, MANAGER_SERVICE, path, SERVICE_INTERFACE, "ExecMainCode", &error, 'i',
+                                        &code);
+        if (r >= 0)
+                r = sd_bus_get_property_trivial(bus, MANAGER_SERVICE, path, SERVICE_INTERFACE, "ExecMainStatus",
+                                                &error, 'i', &status);
+        if (r >= 0)
+                r = sd_bus_get_property(bus, MANAGER_SERVICE, path, UNIT_INTERFACE, "InvocationID", &error, &reply,
+                                        "ay");
+        if (r >= 0)
+                r = sd_bus_message_read_array(reply, 'y', &id, &size);
+        if (r < 0)
+                return r;
+        ret_invocation[0] = '\0';
+        if (size == 16) {
+                for (size_t i = 0; i < 16; i++)
+                        sprintf(ret_invocation + 2 * i, "%02x", ((const unsigned char *) id)[i]);
+                if (strspn(ret_invocation, "0") == 32)
+                        ret_invocation[0] = '\0';
+        }
+        *ret_code = code;
+        *ret_status = status;
+        return 0;
+}
+
+static int read_credentials(sd_bus *bus, const char *path, const char *property, bool encrypted,
+                            UnitCredential *ret, size_t n) {
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        const char *id, *source;
+        int r;
+
+        r = sd_bus_get_property(bus, MANAGER_SERVICE, path, SERVICE_INTERFACE, property, &error, &reply, "a(ss)");
+        if (r >= 0)
+                r = sd_bus_message_enter_container(reply, 'a', "(ss)");
+        if (r < 0)
+                return r;
+        while ((r = sd_bus_message_read(reply, "(ss)", &id, &source)) > 0)
+                if (n < MANAGER_CREDENTIALS_MAX) {
+                        snprintf(ret[n].id, sizeof ret[n].id, "%s", id);
+                        snprintf(ret[n].path, sizeof ret[n].path, "%s", source);
+                        ret[n++].encrypted = encrypted;
+                }
+        return r < 0 ? r : (int) n;
+}
+
+int manager_get_credentials(sd_bus *bus, const char *unit, UnitCredential *ret) {
+        _cleanup_free_ char *path = NULL;
+        int r;
+
+        r = unit_object_path(unit, &path);
+        if (r < 0)
+                return r;
+        r = read_credentials(bus, path, "LoadCredentialEncrypted", true, ret, 0);
+        if (r < 0)
+                return r;
+        return read_credentials(bus, path, "LoadCredential", false, ret, (size_t) r);
 }

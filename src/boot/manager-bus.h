@@ -9,6 +9,8 @@
  * before, and without, a D-Bus daemon.
  */
 
+#include <stdbool.h>
+
 #include <systemd/sd-bus.h>
 
 #include "cleanup.h"
@@ -41,3 +43,40 @@ int manager_bus_open(sd_bus **ret);
  * does not exist, ...).
  */
 int manager_queue_job(sd_bus *bus, const char *method, const char *unit, usec_t timeout, const char **ret_result);
+
+/**
+ * manager_get_exec_main() - how the last main process of a service ended
+ * @bus: from manager_bus_open()
+ * @unit: a service's unit name
+ * @ret_code: its ExecMainCode: a CLD_* code of waitid(2) (CLD_EXITED: @ret_status is an exit
+ *            status; CLD_KILLED, CLD_DUMPED: a signal), 0 while none has ended since the start
+ * @ret_status: its ExecMainStatus
+ * @ret_invocation: its InvocationID as 32 lower-case hex digits, "" if it has none
+ *
+ * Properties of org.freedesktop.systemd1.Service and .Unit (org.freedesktop.systemd1(5)).
+ *
+ * Return: 0; -errno of sd-bus (-ENOENT: no such unit loaded, -EINVAL: not a service).
+ */
+int manager_get_exec_main(sd_bus *bus, const char *unit, int *ret_code, int *ret_status, char ret_invocation[static 33]);
+
+#define MANAGER_CREDENTIALS_MAX 8
+
+/* One credential that PID 1 loads for a unit: LoadCredential=ID:PATH or LoadCredentialEncrypted=ID:PATH. */
+typedef struct UnitCredential {
+        char id[256];           /* credential name */
+        char path[4096];        /* the file, or the name to search for when not absolute */
+        bool encrypted;         /* from LoadCredentialEncrypted= */
+} UnitCredential;
+
+/**
+ * manager_get_credentials() - the credentials PID 1 loads from files for a service
+ * @bus: from manager_bus_open()
+ * @unit: a service's unit name
+ * @ret: room for MANAGER_CREDENTIALS_MAX entries: LoadCredentialEncrypted= first, then LoadCredential=
+ *
+ * Properties LoadCredentialEncrypted and LoadCredential, a(ss) (org.freedesktop.systemd1(5),
+ * systemd >= 250). Entries beyond MANAGER_CREDENTIALS_MAX are left out.
+ *
+ * Return: the number of entries in @ret; -errno of sd-bus.
+ */
+int manager_get_credentials(sd_bus *bus, const char *unit, UnitCredential *ret);

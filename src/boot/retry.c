@@ -10,7 +10,10 @@
  * only when one answers starts the alias's unit again, the one the boot
  * would have started (target_boot_unit()), or iscsi-creds-paths@ALIAS.service
  * to add the missing paths to an active login. Needs no credential: the
- * login helper left the portals and the unit in /run (login-state.h).
+ * login helper left the portals and the unit in /run (login-state.h). When
+ * PID 1 could not decrypt a credential of the login unit, the helper never
+ * ran and left nothing: PID 1 and the journal say what happened
+ * (credential-failure.h).
  */
 
 #include <errno.h>
@@ -23,6 +26,7 @@
 #include <systemd/sd-daemon.h>
 
 #include "boot.h"
+#include "credential-failure.h"
 #include "log.h"
 #include "login-state.h"
 #include "manager-bus.h"
@@ -48,13 +52,6 @@ static void on_term(int sig) {
         (void) sig;
         (void) unlink(state_path);
         _exit(0);
-}
-
-static usec_t now_realtime(void) {
-        struct timespec ts;
-
-        clock_gettime(CLOCK_REALTIME, &ts);
-        return (usec_t) ts.tv_sec * USEC_PER_SEC + (usec_t) ts.tv_nsec / 1000;
 }
 
 static void sleep_usec(usec_t t) {
@@ -169,12 +166,58 @@ static int reread(const char *alias, LoginState *ls) {
         return 0;
 }
 
+/* PID 1 failed the login unit before our helper ran in it: it could not decrypt or read a
+ * credential (exit status 243), and left no login result. No retry helps until the admin seals the
+ * secret again: say why once, where "journalctl -u" of the login unit shows it, and wait for a start
+ * of the unit that gets past its credentials. Returns 0 once the last start did. */
+static int await_credentials(const char *alias, RetryState *st) {
+        _cleanup_free_ char *unit = NULL;
+        bool reported = false;
+
+        if (asprintf(&unit, "iscsi-creds-login@%s.service", alias) < 0)
+                return log_oom();
+        for (;;) {
+                _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+                CredentialFailure f;
+                char why[RETRY_ERROR_MAX];
+                int r;
+
+                r = manager_bus_open(&bus);
+                if (r < 0)
+                        return log_error_errno(r, "%s: cannot connect to systemd (/run/systemd/private): %m", alias);
+                r = unit_credential_failure(bus, unit, &f);
+                if (r < 0)
+                        return log_error_errno(r, "%s: cannot ask systemd how %s ended: %m", alias, unit);
+                if (r == 0)
+                        return 0;
+                if (!reported) {
+                        st->phase = RETRY_STOPPED;
+                        st->next_attempt = 0;
+                        snprintf(st->last_error, sizeof st->last_error, "%s",
+                                 credential_failure_describe(&f, why, sizeof why));
+                        publish(alias, st);
+                        log_set_object_unit(unit);
+                        log_internal(LOG_ERR, 0, MESSAGE_ID_CREDENTIAL_UNUSABLE,
+                                     "%s: %s failed before it ran: %s. Not retrying: seal it again on this machine "
+                                     "(iscsi-creds add %s ... --force), then \"systemctl start %s\".", alias, unit,
+                                     st->last_error, alias, unit);
+                        log_set_object_unit(NULL);
+                        reported = true;
+                }
+                bus = sd_bus_flush_close_unref(bus);
+                sleep_usec(RETRY_DELAY_MAX);
+        }
+}
+
 static int retry_loop(const char *alias, RetryState *st) {
         usec_t delay = RETRY_DELAY_FIRST;
         char reported[RETRY_ERROR_MAX] = "";
         LoginState ls;
         int r;
 
+        r = await_credentials(alias, st);
+        if (r < 0)
+                return r;
         r = reread(alias, &ls);
         if (r < 0)
                 return r;
@@ -213,7 +256,7 @@ static int retry_loop(const char *alias, RetryState *st) {
                                  status_phrase(ls.status), ls.status);
                 wait = next_delay(&ls, &delay);
                 st->phase = RETRY_WAITING;
-                st->next_attempt = now_realtime() + wait;
+                st->next_attempt = now_usec(CLOCK_REALTIME) + wait;
                 publish(alias, st);
                 if (!streq(reported, st->last_error) || st->probes + st->attempts == 0) {
                         log_internal(ls.status == EXIT_AUTH_FAILED ? LOG_ERR : LOG_NOTICE, 0, MESSAGE_ID_RETRY_WAITING,
@@ -250,7 +293,7 @@ static int retry_loop(const char *alias, RetryState *st) {
 
 int verb_retry(const char *alias) {
         struct sigaction sa = { .sa_handler = on_term };
-        RetryState st = { .since = now_realtime() };
+        RetryState st = { .since = now_usec(CLOCK_REALTIME) };
         int r;
 
         if (!alias_is_valid(alias))

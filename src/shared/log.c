@@ -15,6 +15,7 @@ static const char *log_ident = "iscsi-creds";
 static LogTarget log_target = LOG_TARGET_STDERR;
 static int log_max_level = LOG_INFO;
 static log_structured_sink_t log_sink;
+static const char *log_object_unit;
 
 /* $JOURNAL_STREAM is "DEV:INODE" of the stream journald gave us
  * (systemd.exec(5)); only trust it if it matches our stderr. */
@@ -61,6 +62,14 @@ void log_set_max_level(int level) {
 
 void log_set_structured_sink(log_structured_sink_t sink) {
         log_sink = sink;
+}
+
+void log_set_object_unit(const char *unit) {
+        log_object_unit = unit;
+}
+
+const char *log_get_object_unit(void) {
+        return log_object_unit;
 }
 
 static void write_kmsg(int level, const char *msg) {

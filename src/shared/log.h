@@ -49,6 +49,20 @@ void log_set_max_level(int level);
 void log_set_structured_sink(log_structured_sink_t sink);
 
 /**
+ * log_set_object_unit() - name the unit the next messages are about
+ * @unit: a unit name (not copied: it must outlive its use), or NULL to stop
+ *
+ * For a structured sink that writes to the journal as OBJECT_SYSTEMD_UNIT=:
+ * "journalctl -u UNIT" and "systemctl status UNIT" show messages of root's
+ * processes that carry it (systemd.journal-fields(7)), so a message about
+ * a unit whose own process never ran is found where the admin looks.
+ */
+void log_set_object_unit(const char *unit);
+
+/** log_get_object_unit() - what log_set_object_unit() set, or NULL. */
+const char *log_get_object_unit(void);
+
+/**
  * log_internal() - format and emit one message
  * @level: syslog level
  * @error: errno value (either sign) made available to "%m"; 0 for none
@@ -104,3 +118,5 @@ int log_syntax_internal(const char *credential, unsigned line, int level, int er
 #define MESSAGE_ID_RETRY_ATTEMPT     "425f1e10b3c3402fa531683a49ab9827"
 #define MESSAGE_ID_RETRY_DONE        "5f0772f7850d4793b3c4d711c50de53b"
 #define MESSAGE_ID_RETRY_STOPPED     "e1e5f7e893964dc885df636e3f4161fe"
+/* PID 1 could not decrypt (or read) a credential of the login unit, which therefore never ran. */
+#define MESSAGE_ID_CREDENTIAL_UNUSABLE "f7d339eb684a4289b6f85201b3d91c16"

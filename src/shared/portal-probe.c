@@ -11,13 +11,6 @@
 
 #include "portal-probe.h"
 
-static usec_t now_usec(void) {
-        struct timespec ts;
-
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (usec_t) ts.tv_sec * USEC_PER_SEC + (usec_t) ts.tv_nsec / 1000;
-}
-
 /* A non-blocking connect(2) under way: returns the socket, or -errno if it
  * failed at once (ECONNREFUSED on loopback, ENETUNREACH without a route). */
 static int connect_start(const Portal *p) {
@@ -54,7 +47,7 @@ static int connect_start(const Portal *p) {
 
 int portal_probe_all(const Portal *portals, size_t n, usec_t timeout, int *ret_errors) {
         struct pollfd pfd[PORTAL_PROBE_MAX];
-        usec_t deadline = now_usec() + timeout;
+        usec_t deadline = now_usec(CLOCK_MONOTONIC) + timeout;
         size_t pending = 0, answered = 0;
 
         if (n == 0 || n > PORTAL_PROBE_MAX)
@@ -67,7 +60,7 @@ int portal_probe_all(const Portal *portals, size_t n, usec_t timeout, int *ret_e
                 pending += fd >= 0;
         }
         while (pending > 0) {
-                usec_t now = now_usec();
+                usec_t now = now_usec(CLOCK_MONOTONIC);
                 int k;
 
                 if (now >= deadline)

@@ -31,13 +31,6 @@ typedef struct Spawn {
         usec_t deadline;
 } Spawn;
 
-static usec_t now_usec(void) {
-        struct timespec ts;
-
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (usec_t) ts.tv_sec * USEC_PER_SEC + (usec_t) ts.tv_nsec / 1000;
-}
-
 static void sleep_usec(usec_t u) {
         (void) nanosleep(&(struct timespec) { .tv_sec = (time_t) (u / USEC_PER_SEC),
                                               .tv_nsec = (long) (u % USEC_PER_SEC) * 1000 }, NULL);
@@ -187,7 +180,7 @@ static bool wait_exited(pid_t pid, usec_t deadline) {
                         return true;    /* ECHILD: nothing left to wait for */
                 if (si.si_pid == pid)
                         return true;
-                if (now_usec() >= deadline)
+                if (now_usec(CLOCK_MONOTONIC) >= deadline)
                         return false;
                 sleep_usec(5 * USEC_PER_MSEC);
         }
@@ -199,7 +192,7 @@ static bool wait_exited(pid_t pid, usec_t deadline) {
 static void terminate_group(pid_t pid) {
         (void) kill(-pid, SIGTERM);
         (void) kill(-pid, SIGCONT);
-        (void) wait_exited(pid, now_usec() + SPAWN_KILL_GRACE);
+        (void) wait_exited(pid, now_usec(CLOCK_MONOTONIC) + SPAWN_KILL_GRACE);
         (void) kill(-pid, SIGKILL);
 }
 
@@ -315,7 +308,7 @@ static int spawn_io(Spawn *s) {
                         { .fd = s->err_fd, .events = POLLIN },
                         { .fd = s->in_fd, .events = POLLOUT },
                 };
-                usec_t n = now_usec();
+                usec_t n = now_usec(CLOCK_MONOTONIC);
 
                 if (n >= s->deadline)
                         return -ETIMEDOUT;
@@ -377,7 +370,7 @@ int spawn_run_with_input(char *const argv[], char *const envp[], const char *inp
                 .child_fds = { -1, -1, -1 },
                 .input = input, .input_size = input_size,
                 .max_output = max_output,
-                .deadline = now_usec() + timeout,
+                .deadline = now_usec(CLOCK_MONOTONIC) + timeout,
         };
         sigset_t old_mask;
         int r;

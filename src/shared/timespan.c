@@ -165,3 +165,11 @@ char *timespan_format(usec_t t, char buf[static TIMESPAN_STRING_MAX]) {
                 snprintf(buf, TIMESPAN_STRING_MAX, "%lluus", (unsigned long long) t);
         return buf;
 }
+
+usec_t now_usec(clockid_t clock) {
+        struct timespec ts;
+
+        if (clock_gettime(clock, &ts) < 0)
+                return 0;
+        return (usec_t) ts.tv_sec * USEC_PER_SEC + (usec_t) ts.tv_nsec / 1000;
+}

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <stdint.h>
+#include <time.h>
 
 typedef uint64_t usec_t;
 #define USEC_PER_SEC ((usec_t) 1000000ULL)
@@ -78,3 +79,11 @@ int timespan_parse(const char *s, usec_t *ret);
  * Return: @buf.
  */
 char *timespan_format(usec_t t, char buf[static TIMESPAN_STRING_MAX]);
+
+/**
+ * now_usec() - a clock of clock_gettime(2), in µs
+ * @clock: CLOCK_MONOTONIC (the clock of systemd's *TimestampMonotonic properties),
+ *         CLOCK_REALTIME, ...
+ * Return: the time; 0 if @clock is not one the kernel has.
+ */
+usec_t now_usec(clockid_t clock);

@@ -20,13 +20,6 @@
 #include "spawn.h"
 #include "test-util.h"
 
-static usec_t now_usec(void) {
-        struct timespec ts;
-
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (usec_t) ts.tv_sec * USEC_PER_SEC + (usec_t) ts.tv_nsec / 1000;
-}
-
 /* A file name under $TMPDIR (set by test_run_suite()) for the shell to write to. */
 static void tmp_path(char *buf, size_t size, const char *name) {
         snprintf(buf, size, "%s/%s.%d", getenv("TMPDIR"), name, (int) getpid());
@@ -154,10 +147,10 @@ START_TEST(test_timeout_sigkill_after_grace)
         /* A child that ignores SIGTERM (and so does its sleep) is killed after the grace. */
         char *argv[] = { (char *) "/bin/sh", (char *) "-c", (char *) "trap '' TERM; sleep 100", NULL };
         SpawnResult res;
-        usec_t t0 = now_usec(), dt;
+        usec_t t0 = now_usec(CLOCK_MONOTONIC), dt;
 
         ck_assert_int_eq(spawn_run(argv, NULL, false, 0, USEC_PER_SEC / 2, &res), SPAWN_TIMEOUT);
-        dt = now_usec() - t0;
+        dt = now_usec(CLOCK_MONOTONIC) - t0;
         ck_assert_uint_ge(dt, USEC_PER_SEC / 2 + SPAWN_KILL_GRACE);
         ck_assert_uint_lt(dt, USEC_PER_SEC / 2 + SPAWN_KILL_GRACE + 3 * USEC_PER_SEC);
 }

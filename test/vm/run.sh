@@ -259,6 +259,7 @@ log "image ready in $(( $(date +%s) - t0 )) s: $BASE"
 # Filled by the scenario functions through the helpers below.
 reset_boot() {
     TGT_CONF="" CHECKS="" EXPECT=() SECRETS=() MOUNTED=() TCREDS=() ACREDS=() STORED=()
+    SEAL_FOREIGN_TPM2=() SEAL_EXPIRED=()
     ALL_ALIASES=() LUNS=0 UNLOCKED=() PCREDS=() CREDSTORE_TARGETS=0 LUN_SIZE=32M
     # DEAD: ALIAS:MOUNTPOINT whose target the guest kills just before poweroff;
     # SHUTDOWN_MAX: the bound on poweroff (s); SCENARIO_TIMEOUT: a longer boot
@@ -363,6 +364,13 @@ secret_cred() {
 }
 # auth_cred NAME (text on stdin): iscsi.auth.NAME
 auth_cred() { secret_cred "iscsi.auth.$1"; }
+# foreign_tpm2_cred CREDNAME (text on stdin): sealed on this host with
+# --with-key=tpm2 to a software TPM of its own (thrown away after): another
+# TPM than the guest's, which cannot unseal it. In /etc/credstore.encrypted.
+foreign_tpm2_cred() { secret_cred "$1"; SEAL_FOREIGN_TPM2+=("$1"); STORED+=("$1"); }
+# expired_cred CREDNAME (text on stdin): the guest's host key, valid from two
+# hours ago to one hour ago (--timestamp, --not-after). In /etc/credstore.encrypted.
+expired_cred() { secret_cred "$1"; SEAL_EXPIRED+=("$1"); STORED+=("$1"); }
 # luks_cred ALIAS PASSPHRASE: iscsi.luks.ALIAS (with a trailing newline, which
 # the product drops)
 luks_cred() { secret_cred "iscsi.luks.$1" < <(printf '%s\n' "$2"); SECRETS+=("$2"); }
@@ -443,19 +451,33 @@ EOF
 # systemd-creds' default). Second boot of the same image: PID 1 unseals both
 # secrets through the TPM for the login units, both LUNs are mounted.
 scenario_tpm2() {
-    local pw1 pw2
+    local pw1 pw2 pw3
     TPM=1
-    pw1=$(rand_str 24) pw2=$(rand_str 24)
+    pw1=$(rand_str 24) pw2=$(rand_str 24) pw3=$(rand_str 24)
     lun 1 "$IQN:tp1"; account 1 tpuser1 "$pw1"
     lun 2 "$IQN:tp2"; account 2 tpuser2 "$pw2"
     check check_tpm2_add tpm2-add tp1 "$IQN:tp1" /mnt/tp1 tpm2 1
     check check_tpm2_add tpm2-add-host-tpm2 tp2 "$IQN:tp2" /mnt/tp2 host+tpm2 2
+    # tp3's secret was sealed to another TPM (on the host): this one cannot unseal it
+    target_cred tp3 <<EOF
+target = $IQN:tp3
+portal = $P4
+lun = 1
+mount = /mnt/tp3
+EOF
+    foreign_tpm2_cred iscsi.auth.tp3 <<EOF
+node.session.auth.username = tpuser3
+node.session.auth.password = $pw3
+EOF
+    secret "$pw3"
     next_boot
     check check_mounted tpm2-mounted tp1 /mnt/tp1 "${TOKEN[1]}"
     check check_mounted tpm2-host-tpm2-mounted tp2 /mnt/tp2 "${TOKEN[2]}"
-    check check_failed_units no-failed-units
+    check check_credential_unusable tpm2-other-tpm tp3 /mnt/tp3 \
+        "'iscsi.auth.tp3 \\(sealed with tpm2\\) cannot be decrypted: the TPM2 could not unseal it'"
+    check check_failed_units no-failed-units iscsi-creds-login@tp3.service mnt-tp3.mount
     check check_secrets secrets
-    expect tpm2-add tpm2-add-host-tpm2 tpm2-mounted tpm2-host-tpm2-mounted no-failed-units \
+    expect tpm2-add tpm2-add-host-tpm2 tpm2-mounted tpm2-host-tpm2-mounted tpm2-other-tpm no-failed-units \
            secrets-journal secrets-cmdline secrets-units secrets-nodedb
     mounted tp1 /mnt/tp1; mounted tp2 /mnt/tp2
     # The control for the stolen-disk check: encrypted with the image's host key
@@ -522,8 +544,9 @@ scenario_package() {
 }
 
 scenario_failures() {
-    local pwg pwb pwm pwmt wrong wrongin
+    local pwg pwb pwm pwmt wrong wrongin pwn pwe
     pwg=$(rand_str 24) pwb=$(rand_str 24) pwm=$(rand_str 24) pwmt=$(rand_str 24)
+    pwn=$(rand_str 24) pwe=$(rand_str 24)
     wrong=$(rand_str 24) wrongin=$(rand_str 24)
     lun 1 "$IQN:good"; account 1 gina "$pwg"
     lun 3 "$IQN:badpw"; account 3 carol "$pwb"
@@ -574,7 +597,34 @@ EOF
 node.session.auth.username = nobody
 node.session.auth.password = $pwg
 EOF
+    # secrets PID 1 cannot decrypt (issue 12): sealed to a TPM2 on a machine
+    # without one, and past their --not-after time
+    target_cred notpm <<EOF
+target = $IQN:notpm
+portal = $P4
+lun = 1
+mount = /mnt/notpm
+EOF
+    foreign_tpm2_cred iscsi.auth.notpm <<EOF
+node.session.auth.username = nobody
+node.session.auth.password = $pwn
+EOF
+    target_cred expired <<EOF
+target = $IQN:expired
+portal = $P4
+lun = 1
+mount = /mnt/expired
+EOF
+    expired_cred iscsi.auth.expired <<EOF
+node.session.auth.username = nobody
+node.session.auth.password = $pwe
+EOF
+    secret "$pwn"; secret "$pwe"
     check check_login_failed wrong-password badpw /mnt/badpw "'authentication failed'"
+    check check_credential_unusable tpm2-no-tpm notpm /mnt/notpm \
+        "'iscsi.auth.notpm \\(sealed with tpm2\\) cannot be decrypted: it is sealed to a TPM2 and this machine has none'"
+    check check_credential_unusable not-after-passed expired /mnt/expired \
+        "'iscsi.auth.expired \\(sealed with host\\) cannot be decrypted: its validity ended'"
     check check_login_failed chap-mutual-wrong-password-in mutualbad /mnt/mutualbad "'login .*failed|authentication failed'"
     check check_login_failed target-down down /mnt/down "'connect|refused|unreachable|timed? ?out|no route'"
     check check_mounted failing-target-isolation good /mnt/good "${TOKEN[1]}" isolated
@@ -582,9 +632,11 @@ EOF
     check check_boot_bound boot-time-with-failures iscsi-creds-login@badpw.service 40
     check check_failed_units no-other-failed-units \
         iscsi-creds-login@badpw.service iscsi-creds-login@mutualbad.service \
-        iscsi-creds-login@down.service mnt-badpw.mount mnt-mutualbad.mount mnt-down.mount
+        iscsi-creds-login@down.service mnt-badpw.mount mnt-mutualbad.mount mnt-down.mount \
+        iscsi-creds-login@notpm.service iscsi-creds-login@expired.service mnt-notpm.mount mnt-expired.mount
     check check_secrets secrets
     expect wrong-password chap-mutual-wrong-password-in target-down failing-target-isolation \
+           tpm2-no-tpm not-after-passed \
            boot-time-with-failures no-other-failed-units \
            secrets-journal secrets-cmdline secrets-units secrets-nodedb
     mounted good /mnt/good
@@ -1382,19 +1434,37 @@ as_guest() {
         SYSTEMD_CREDENTIAL_SECRET=$d/credential.secret ISCSI_CREDS_ROOT=$r exec "$@"' _ "$RUNDIR" "$ROOT" "$@"
 }
 make_key_and_encrypt() {
+    local tpm_pid="" now
     mkdir -p "$RUNDIR/enc"
+    if [ "${#SEAL_FOREIGN_TPM2[@]}" -gt 0 ]; then
+        mkdir -p "$RUNDIR/foreign-tpm"
+        swtpm socket --tpm2 --tpmstate dir="$RUNDIR/foreign-tpm" --flags startup-clear,not-need-init \
+            --server type=unixio,path="$RUNDIR/foreign-tpm/sock" \
+            --ctrl type=unixio,path="$RUNDIR/foreign-tpm/sock.ctrl" \
+            --daemon --pid file="$RUNDIR/foreign-tpm/pid" || die "swtpm (host side) did not start"
+        tpm_pid=$(cat "$RUNDIR/foreign-tpm/pid")
+    fi
+    now=$(date +%s)
     # shellcheck disable=SC2016  # expanded by the inner shell
+    SEAL_FOREIGN_TPM2="${SEAL_FOREIGN_TPM2[*]}" SEAL_EXPIRED="${SEAL_EXPIRED[*]}" \
     unshare -m --propagation private bash -euc '
-        d=$1; shift
+        d=$1 now=$2; shift 2
         mount --bind "$d/machine-id" /etc/machine-id
         export SYSTEMD_CREDENTIAL_SECRET=$d/credential.secret
         for n in "$@"; do
-            systemd-creds encrypt --with-key=host --name="$n" \
+            opts=(--with-key=host) verify=1
+            case " $SEAL_FOREIGN_TPM2 " in *" $n "*)
+                opts=(--with-key=tpm2 --tpm2-device="swtpm:path=$d/foreign-tpm/sock") verify=0 ;; esac
+            case " $SEAL_EXPIRED " in *" $n "*)
+                opts+=(--timestamp=@$((now - 7200)) --not-after=@$((now - 3600))) verify=0 ;; esac
+            systemd-creds encrypt "${opts[@]}" --name="$n" \
                 "$d/secret/$n" "$d/enc/$n" 2>"$d/encrypt.err" ||
                 { cat "$d/encrypt.err" >&2; exit 1; }
+            [ "$verify" = 1 ] || continue
             systemd-creds decrypt --name="$n" "$d/enc/$n" - 2>"$d/encrypt.err" |
                 cmp -s - "$d/secret/$n" || { echo "decrypt check failed for $n" >&2; exit 1; }
-        done' _ "$RUNDIR" "${ACREDS[@]}"
+        done' _ "$RUNDIR" "$now" "${ACREDS[@]}" || { [ -z "$tpm_pid" ] || kill "$tpm_pid"; die "encrypting the credentials failed"; }
+    [ -z "$tpm_pid" ] || kill "$tpm_pid"
     install -D -m 0400 "$RUNDIR/credential.secret" "$ROOT/var/lib/systemd/credential.secret"
     for n in "${STORED[@]}"; do
         install -D -m 0600 "$RUNDIR/enc/$n" "$ROOT/etc/credstore.encrypted/$n"

@@ -848,6 +848,41 @@ check_retry_status() {
     verdict "$name" "$errs" "$unit active; status --json retry: $js"
 }
 
+# check_credential_unusable NAME ALIAS MOUNTPOINT RE: PID 1 could not decrypt
+# a credential of the login unit (exit status 243, CREDENTIALS), so the helper
+# never ran: the login unit failed, its journal ("journalctl -u", where the
+# admin looks) has the retry service's message naming the credential and why
+# (RE), the retry service stays up without restarting and "status --json"
+# says "stopped" with the same reason; the mount is not mounted
+check_credential_unusable() {
+    local name=$1 alias=$2 mnt=$3 re=$4 errs="" login retry js st err msg code
+    login=iscsi-creds-login@$alias.service retry=iscsi-creds-retry@$alias.service
+    for _ in $(seq "${VMTEST_SETTLE:-240}"); do
+        case $(systemctl is-active "$login") in activating|deactivating|reloading) ;; *) break ;; esac
+        sleep 1
+    done
+    [ "$(systemctl is-active "$login")" = failed ] || errs+="$login is $(systemctl is-active "$login"), expected failed; "
+    code=$(systemctl show -P ExecMainStatus "$login")
+    [ "$code" = 243 ] || errs+="$login ExecMainStatus=$code, expected 243 (CREDENTIALS); "
+    # the retry service (OnFailure=) reads the journal for up to 3 s: wait for its state
+    for _ in $(seq 60); do
+        js=$(iscsi-creds status --json "$alias" 2>/dev/null | jq -c '.targets[0].retry // {}')
+        [ "$(jq -r '.state // empty' <<<"$js")" = stopped ] && break
+        sleep 1
+    done
+    st=$(jq -r '.state // empty' <<<"$js") err=$(jq -r '.last_error // empty' <<<"$js")
+    [ "$st" = stopped ] || errs+="retry state '${st:-none}', expected stopped; "
+    grep -qE "$re" <<<"$err" || errs+="last_error '$err' does not match /$re/; "
+    systemctl is-active -q "$retry" || errs+="$retry is $(systemctl is-active "$retry"); "
+    [ "$(systemctl show -P NRestarts "$retry")" = 0 ] || errs+="$retry restarted $(systemctl show -P NRestarts "$retry") times; "
+    msg=$(journalctl -b -q -o json --no-pager -u "$login" |
+        jq -r 'select(.MESSAGE_ID == "f7d339eb684a4289b6f85201b3d91c16") | .MESSAGE' | tail -n1)
+    grep -qE "$re" <<<"$msg" || errs+="journalctl -u $login has no message of ours matching /$re/ (got '$msg'); "
+    if findmnt -n "$mnt" >/dev/null; then errs+="$mnt is mounted; "; fi
+    [ -z "$errs" ] || errs+="journal of $login: $(journalctl -b -q -o cat --no-pager -u "$login" | tail -n 8 | paste -sd'|'); "
+    verdict "$name" "$errs" "$login failed (243/CREDENTIALS), retry stopped: $msg"
+}
+
 # check_late_mounted NAME ALIAS MOUNTPOINT TOKEN LATEUNIT MAXGAP: the target
 # came up when LATEUNIT finished (after the boot); MOUNTPOINT gets mounted
 # without anyone acting, at most MAXGAP s after that (the retry's longest
