@@ -53,8 +53,42 @@ int unit_value_escape(const char *s, char **ret) {
         return 0;
 }
 
-static int mkdir_if_missing(const char *path, bool *ret_made) {
-        if (mkdir(path, 0755) >= 0) {
+/* The generator output directory, opened once (O_PATH): every file, link and directory below it is
+ * made relative to it (openat(2), mkdirat(2), symlinkat(2)), so the kernel does not walk the
+ * directory's own path again in each of the ~16 calls per target. One entry: a generator writes
+ * into one directory at a time. */
+static struct {
+        char path[PATH_MAX];
+        size_t len;
+        int fd;
+} out_dir = { .fd = -1 };
+
+/* The fd to use with the name at *@path, which is made relative to it when @path lies below the
+ * cached directory @root (@root is how @path starts); AT_FDCWD and @path as is otherwise. */
+static int at_root(const char *root, const char **path) {
+        size_t len = strlen(root);
+
+        if (len == 0 || len >= sizeof out_dir.path || strncmp(*path, root, len) != 0 || (*path)[len] != '/')
+                return AT_FDCWD;
+        if (out_dir.fd < 0 || out_dir.len != len || memcmp(out_dir.path, root, len) != 0) {
+                int fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+                if (fd < 0)
+                        return AT_FDCWD;
+                if (out_dir.fd >= 0)
+                        close(out_dir.fd);
+                memcpy(out_dir.path, root, len + 1);
+                out_dir.len = len;
+                out_dir.fd = fd;
+        }
+        *path += len + 1;
+        return out_dir.fd;
+}
+
+static int mkdir_if_missing(const char *root, const char *path, bool *ret_made) {
+        int dfd = at_root(root, &path);
+
+        if (mkdirat(dfd, path, 0755) >= 0) {
                 if (ret_made)
                         *ret_made = true;
                 return 0;
@@ -63,16 +97,18 @@ static int mkdir_if_missing(const char *path, bool *ret_made) {
 }
 
 /* Units are composed in memory and written with one write(2) at close. */
-static int unit_file_new(const char *path, const char *dir, UnitFile **ret) {
+static int unit_file_new(const char *root, const char *path, const char *dir, UnitFile **ret) {
         UnitFile *u = calloc(1, sizeof(UnitFile));
 
         if (!u)
                 return -ENOMEM;
+        u->root = strdup(root);
         u->path = strdup(path);
         u->dir = dir ? strdup(dir) : NULL;
-        if (u->path && (!dir || u->dir))
+        if (u->root && u->path && (!dir || u->dir))
                 u->f = open_memstream(&u->buf, &u->size);
         if (!u->f) {
+                free(u->root);
                 free(u->path);
                 free(u->dir);
                 free(u);
@@ -88,7 +124,7 @@ int unit_file_create(const char *dir, const char *name, UnitFile **ret) {
 
         if ((size_t) snprintf(path, sizeof path, "%s/%s", dir, name) >= sizeof path)
                 return -ENAMETOOLONG;
-        return unit_file_new(path, NULL, ret);
+        return unit_file_new(dir, path, NULL, ret);
 }
 
 int unit_dropin_create(const char *dir, const char *unit, const char *name, UnitFile **ret) {
@@ -97,7 +133,7 @@ int unit_dropin_create(const char *dir, const char *unit, const char *name, Unit
         if ((size_t) snprintf(d, sizeof d, "%s/%s.d", dir, unit) >= sizeof d ||
             (size_t) snprintf(path, sizeof path, "%s/%s", d, name) >= sizeof path)
                 return -ENAMETOOLONG;
-        return unit_file_new(path, d, ret);
+        return unit_file_new(dir, path, d, ret);
 }
 
 static int unit_file_record(UnitFile *u, int r) {
@@ -134,6 +170,7 @@ static void unit_file_free(UnitFile *u) {
         if (u->f)
                 fclose(u->f);
         free(u->buf);
+        free(u->root);
         free(u->path);
         free(u->dir);
         free(u);
@@ -145,25 +182,27 @@ void unit_file_discard(UnitFile *u) {
 
 /* Write @u to disk; does not free it. *ret_made_dir tells whether its directory was made here. */
 static int unit_file_write(UnitFile *u, bool *ret_made_dir) {
-        int fd, r;
+        const char *name = u->path;
+        int dfd, fd, r;
 
         if (u->error < 0)
                 return u->error;
         if (fflush(u->f) != 0 || ferror(u->f))
                 return -ENOMEM;
         if (u->dir) {
-                r = mkdir_if_missing(u->dir, ret_made_dir);
+                r = mkdir_if_missing(u->root, u->dir, ret_made_dir);
                 if (r < 0)
                         return r;
         }
-        fd = open(u->path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
+        dfd = at_root(u->root, &name);
+        fd = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
         if (fd < 0)
                 return -errno;
         r = write_all(fd, u->buf, u->size);
         if (close(fd) < 0 && r == 0)
                 r = -errno;
         if (r < 0)
-                (void) unlink(u->path);
+                (void) unlinkat(dfd, name, 0);
         return r;
 }
 
@@ -181,8 +220,9 @@ int unit_file_close(UnitFile *u) {
 static int dependency_link(const char *dir, const char *dependent, const char *type, const char *unit,
                            const char *target_path, bool *ret_made_dir) {
         char path[PATH_MAX], parent[PATH_MAX], existing[PATH_MAX];
+        const char *name;
         ssize_t n;
-        int r;
+        int dfd, r;
 
         if ((size_t) snprintf(parent, sizeof parent, "%s/%s.%s", dir, dependent, type) >= sizeof parent ||
             (size_t) snprintf(path, sizeof path, "%s/%s", parent, unit) >= sizeof path)
@@ -191,12 +231,14 @@ static int dependency_link(const char *dir, const char *dependent, const char *t
         /* The .wants/.requires directory is shared by all targets: link first, and make the
          * directory only when it is missing (one mkdir per directory, not per target). A
          * drop-in directory ("d") is one unit's own: it is new, make it first. */
-        r = streq(type, "d") ? -ENOENT : symlink(target_path, path) >= 0 ? 0 : -errno;
+        name = path;
+        dfd = at_root(dir, &name);
+        r = streq(type, "d") ? -ENOENT : symlinkat(target_path, dfd, name) >= 0 ? 0 : -errno;
         if (r == -ENOENT) {
-                r = mkdir_if_missing(parent, ret_made_dir);
+                r = mkdir_if_missing(dir, parent, ret_made_dir);
                 if (r < 0)
                         return r;
-                r = symlink(target_path, path) >= 0 ? 0 : -errno;
+                r = symlinkat(target_path, dfd, name) >= 0 ? 0 : -errno;
         }
         if (r == 0)
                 return 1;
@@ -204,7 +246,7 @@ static int dependency_link(const char *dir, const char *dependent, const char *t
                 return r;
 
         /* The same link twice is fine; a different one (or a file) is a conflict. */
-        n = readlink(path, existing, sizeof existing - 1);
+        n = readlinkat(dfd, name, existing, sizeof existing - 1);
         if (n < 0)
                 return errno == EINVAL ? -EEXIST : -errno;
         existing[n] = '\0';

@@ -56,6 +56,7 @@ int unit_value_escape(const char *s, char **ret);
 /* A unit file being composed in memory; written at unit_file_close(). */
 typedef struct UnitFile {
         FILE *f;                /* write the contents here */
+        char *root;             /* the generator output directory @path lies in */
         char *path;
         char *dir;              /* directory to create first (a drop-in's UNIT.d), or NULL */
         char *buf;
