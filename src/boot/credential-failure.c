@@ -13,6 +13,7 @@
 #include "manager-bus.h"
 #include "string-util.h"
 #include "timespan.h"
+#include "unit-name.h"
 
 /* journald stores PID 1's message a moment after the unit has failed, and the retry service is
  * started (OnFailure=) at that moment too. */
@@ -31,49 +32,71 @@ static bool have_tpm2(void) {
         return false;
 }
 
-/* The ERRNO= of the last error PID 1 logged for this invocation of the unit ("Failed to set up
- * credentials: %m"; its executor's messages carry the unit's invocation ID, as _SYSTEMD_INVOCATION_ID=
- * or INVOCATION_ID=); 0 if there is none, or no journal. */
-static int invocation_errno(const char *invocation) {
-        _cleanup_(sd_journal_closep) sd_journal *j = NULL;
-        char match[64];
-        usec_t deadline = now_usec(CLOCK_MONOTONIC) + JOURNAL_WAIT;
-        int found = 0, r;
+/* systemd's words for a credential past its --not-after time (src/shared/creds-util.c, 252 to 258). */
+#define NOT_AFTER_MESSAGE "Credential's time passed"
 
-        if (!invocation[0] || sd_journal_open(&j, SD_JOURNAL_LOCAL_ONLY | SD_JOURNAL_SYSTEM) < 0)
-                return 0;
-        snprintf(match, sizeof match, "_SYSTEMD_INVOCATION_ID=%s", invocation);
+static int journal_field(sd_journal *j, const char *field, char *buf, size_t size) {
+        size_t prefix = strlen(field) + 1, l;
+        const void *d;
+
+        if (sd_journal_get_data(j, field, &d, &l) < 0 || l < prefix)
+                return -ENOENT;
+        l -= prefix;
+        if (l >= size)
+                l = size - 1;
+        memcpy(buf, (const char *) d + prefix, l);
+        buf[l] = '\0';
+        return 0;
+}
+
+/* One journal entry: records an error's errno, and whether it says a credential expired. */
+static void journal_entry(sd_journal *j, CredentialFailure *f) {
+        char priority[4], value[256];
+
+        if (journal_field(j, "PRIORITY", priority, sizeof priority) < 0 || priority[0] > '3')
+                return;
+        if (journal_field(j, "ERRNO", value, sizeof value) >= 0 && atoi(value) > 0) {
+                f->error = atoi(value);
+                if (f->error == ESTALE)
+                        f->expired = true;
+        }
+        if (journal_field(j, "MESSAGE", value, sizeof value) >= 0 && strstr(value, NOT_AFTER_MESSAGE))
+                f->expired = true;
+}
+
+/* What PID 1 logged at error level for the start @m of @unit: the messages of its invocation, and
+ * of any process in the unit's cgroup since it began (systemd 252 decrypts the credentials in a
+ * child process, "(sd-mkdcred)"). journald may store them a moment after the unit failed. */
+static void journal_scan(const char *unit, const ServiceExecMain *m, CredentialFailure *f) {
+        _cleanup_(sd_journal_closep) sd_journal *j = NULL;
+        usec_t deadline = now_usec(CLOCK_MONOTONIC) + JOURNAL_WAIT;
+        char match[UNIT_NAME_MAX + 32];
+        int r;
+
+        if (sd_journal_open(&j, SD_JOURNAL_LOCAL_ONLY | SD_JOURNAL_SYSTEM) < 0)
+                return;
+        snprintf(match, sizeof match, "_SYSTEMD_UNIT=%s", unit);
         r = sd_journal_add_match(j, match, 0);
-        if (r >= 0)
+        if (r >= 0 && m->invocation[0]) {
+                snprintf(match, sizeof match, "_SYSTEMD_INVOCATION_ID=%s", m->invocation);
                 r = sd_journal_add_disjunction(j);
-        if (r >= 0)
-                r = sd_journal_add_match(j, match + 1, 0);
-        if (r < 0 || sd_journal_seek_head(j) < 0)
-                return 0;
+                if (r >= 0)
+                        r = sd_journal_add_match(j, match, 0);
+                if (r >= 0)
+                        r = sd_journal_add_disjunction(j);
+                if (r >= 0)
+                        r = sd_journal_add_match(j, match + 1, 0);
+        }
+        if (r < 0 || (m->since > 0 ? sd_journal_seek_realtime_usec(j, m->since) : sd_journal_seek_head(j)) < 0)
+                return;
         for (;;) {
-                const void *d;
-                size_t l;
                 usec_t now;
 
-                while (sd_journal_next(j) > 0) {
-                        char buf[16] = "";
-                        int e;
-
-                        if (sd_journal_get_data(j, "PRIORITY", &d, &l) < 0 || l != strlen("PRIORITY=3") ||
-                            ((const char *) d)[9] > '3')
-                                continue;
-                        if (sd_journal_get_data(j, "ERRNO", &d, &l) < 0 || l <= 6 || l - 6 >= sizeof buf)
-                                continue;
-                        memcpy(buf, (const char *) d + 6, l - 6);
-                        e = atoi(buf);
-                        if (e > 0)
-                                found = e;
-                }
+                while (sd_journal_next(j) > 0)
+                        journal_entry(j, f);
                 now = now_usec(CLOCK_MONOTONIC);
-                if (found || now >= deadline)
-                        return found;
-                if (sd_journal_wait(j, deadline - now) < 0)
-                        return 0;
+                if (f->error || now >= deadline || sd_journal_wait(j, deadline - now) < 0)
+                        return;
         }
 }
 
@@ -120,27 +143,27 @@ static void blame(const UnitCredential *creds, int n, CredentialFailure *f) {
 
 int unit_credential_failure(sd_bus *bus, const char *unit, CredentialFailure *ret) {
         UnitCredential creds[MANAGER_CREDENTIALS_MAX];
-        char invocation[33];
-        int code, status, n, r;
+        ServiceExecMain m;
+        int n, r;
 
-        r = manager_get_exec_main(bus, unit, &code, &status, invocation);
+        r = manager_get_exec_main(bus, unit, &m);
         if (r < 0)
                 return r;
-        if (code != CLD_EXITED || status != EXIT_STATUS_CREDENTIALS)
+        if (m.code != CLD_EXITED || m.status != EXIT_STATUS_CREDENTIALS)
                 return 0;
         n = manager_get_credentials(bus, unit, creds);
         if (n < 0)
                 return n;
         *ret = (CredentialFailure) { .sealing = -EINVAL, .tpm2 = have_tpm2() };
         blame(creds, n, ret);
-        ret->error = invocation_errno(invocation);
+        journal_scan(unit, &m, ret);
         return 1;
 }
 
-/* Why, from what is known; the most specific first. systemd-creds(1): ESTALE is its refusal of a
- * credential past its --not-after time, whatever the key. */
+/* Why, from what is known; the most specific first. A credential past its --not-after time is
+ * refused whatever the key (systemd-creds(1)). */
 static const char *reason(const CredentialFailure *f) {
-        if (f->error == ESTALE)
+        if (f->expired)
                 return "its validity ended (it was sealed with --not-after, a time that has passed)";
         if (f->sealing == -ENOENT)
                 return "the file is missing";

@@ -8,9 +8,12 @@
  * (systemd.exec(5), "PROCESS EXIT CODES"), and nothing of ours logged a
  * word. Told from what can be known without decrypting anything: the key
  * each credential's header names (credential_sealing()), whether this
- * machine has a TPM2, and the errno PID 1 logged for that invocation of the
- * unit ("Failed to set up credentials: %m"; ESTALE when a credential's
- * --not-after time has passed, systemd-creds(1)).
+ * machine has a TPM2, and what PID 1 logged for that start of the unit. That
+ * is "Failed to set up credentials: %m" with the errno (EPROTO for any
+ * decryption failure in systemd 252, whose credentials are decrypted in a
+ * child process) and, for a credential past its --not-after time, systemd's
+ * "Credential's time passed, refusing to use." (ESTALE; the same words in
+ * systemd 252 to 258, src/shared/creds-util.c).
  */
 
 #include <stdbool.h>
@@ -28,6 +31,7 @@ typedef struct CredentialFailure {
         char path[4096];        /* its file */
         int sealing;            /* its CredentialSealing, -errno if the header cannot be read */
         int error;              /* the errno PID 1 logged for the failed start (positive), 0 if none found */
+        bool expired;           /* PID 1 said a credential's --not-after time has passed */
         bool tpm2;              /* the kernel drives a TPM on this machine (/sys/class/tpm/tpm*) */
 } CredentialFailure;
 
@@ -38,8 +42,8 @@ typedef struct CredentialFailure {
  * @ret: filled when it did
  *
  * Asks PID 1 for the unit's ExecMainCode/ExecMainStatus, InvocationID and
- * credentials, and the journal for that invocation's messages (waits up to
- * 3 s for journald to have stored them).
+ * credentials, and the journal for the messages of that start of the unit
+ * (waits up to 3 s for journald to have stored PID 1's error).
  *
  * Return: 1 if the unit's last main process exited with 243; 0 if not (still
  * running, succeeded, failed otherwise); -errno of sd-bus.

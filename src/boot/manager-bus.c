@@ -123,13 +123,15 @@ static int unit_object_path(const char *unit, char **ret) {
         return sd_bus_path_encode("/org/freedesktop/systemd1/unit", unit, ret);
 }
 
-int manager_get_exec_main(sd_bus *bus, const char *unit, int *ret_code, int *ret_status, char ret_invocation[static 33]) {
+int manager_get_exec_main(sd_bus *bus, const char *unit, ServiceExecMain *ret) {
         _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         _cleanup_free_ char *path = NULL;
+        ServiceExecMain m = {};
         const void *id = NULL;
         size_t size = 0;
-        int32_t code, status;
+        uint64_t since = 0;
+        int32_t code = 0, status = 0;
         int r;
 
         r = unit_object_path(unit, &path);
@@ -141,21 +143,25 @@ int manager_get_exec_main(sd_bus *bus, const char *unit, int *ret_code, int *ret
                 r = sd_bus_get_property_trivial(bus, MANAGER_SERVICE, path, SERVICE_INTERFACE, "ExecMainStatus",
                                                 &error, 'i', &status);
         if (r >= 0)
+                r = sd_bus_get_property_trivial(bus, MANAGER_SERVICE, path, UNIT_INTERFACE, "InactiveExitTimestamp",
+                                                &error, 't', &since);
+        if (r >= 0)
                 r = sd_bus_get_property(bus, MANAGER_SERVICE, path, UNIT_INTERFACE, "InvocationID", &error, &reply,
                                         "ay");
         if (r >= 0)
                 r = sd_bus_message_read_array(reply, 'y', &id, &size);
         if (r < 0)
                 return r;
-        ret_invocation[0] = '\0';
         if (size == 16) {
                 for (size_t i = 0; i < 16; i++)
-                        sprintf(ret_invocation + 2 * i, "%02x", ((const unsigned char *) id)[i]);
-                if (strspn(ret_invocation, "0") == 32)
-                        ret_invocation[0] = '\0';
+                        sprintf(m.invocation + 2 * i, "%02x", ((const unsigned char *) id)[i]);
+                if (strspn(m.invocation, "0") == 32)
+                        m.invocation[0] = '\0';
         }
-        *ret_code = code;
-        *ret_status = status;
+        m.code = code;
+        m.status = status;
+        m.since = since;
+        *ret = m;
         return 0;
 }
 

@@ -44,20 +44,27 @@ int manager_bus_open(sd_bus **ret);
  */
 int manager_queue_job(sd_bus *bus, const char *method, const char *unit, usec_t timeout, const char **ret_result);
 
+/* How the last main process of a service ended (org.freedesktop.systemd1(5)). */
+typedef struct ServiceExecMain {
+        int code;               /* ExecMainCode: a CLD_* code of waitid(2) (CLD_EXITED: @status is an exit
+                                 * status; CLD_KILLED, CLD_DUMPED: a signal), 0 while none has ended */
+        int status;             /* ExecMainStatus */
+        char invocation[33];    /* InvocationID as 32 lower-case hex digits, "" if none */
+        usec_t since;           /* InactiveExitTimestamp: when the last start began, CLOCK_REALTIME µs; 0 if never */
+} ServiceExecMain;
+
 /**
  * manager_get_exec_main() - how the last main process of a service ended
  * @bus: from manager_bus_open()
  * @unit: a service's unit name
- * @ret_code: its ExecMainCode: a CLD_* code of waitid(2) (CLD_EXITED: @ret_status is an exit
- *            status; CLD_KILLED, CLD_DUMPED: a signal), 0 while none has ended since the start
- * @ret_status: its ExecMainStatus
- * @ret_invocation: its InvocationID as 32 lower-case hex digits, "" if it has none
+ * @ret: filled on success
  *
- * Properties of org.freedesktop.systemd1.Service and .Unit (org.freedesktop.systemd1(5)).
+ * Properties ExecMainCode, ExecMainStatus of org.freedesktop.systemd1.Service,
+ * InvocationID, InactiveExitTimestamp of org.freedesktop.systemd1.Unit.
  *
  * Return: 0; -errno of sd-bus (-ENOENT: no such unit loaded, -EINVAL: not a service).
  */
-int manager_get_exec_main(sd_bus *bus, const char *unit, int *ret_code, int *ret_status, char ret_invocation[static 33]);
+int manager_get_exec_main(sd_bus *bus, const char *unit, ServiceExecMain *ret);
 
 #define MANAGER_CREDENTIALS_MAX 8
 

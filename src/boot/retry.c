@@ -172,14 +172,14 @@ static int reread(const char *alias, LoginState *ls) {
  * of the unit that gets past its credentials. Returns 0 once the last start did. */
 static int await_credentials(const char *alias, RetryState *st) {
         _cleanup_free_ char *unit = NULL;
-        bool reported = false;
+        char reported[512] = "";
 
         if (asprintf(&unit, "iscsi-creds-login@%s.service", alias) < 0)
                 return log_oom();
         for (;;) {
                 _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
                 CredentialFailure f;
-                char why[RETRY_ERROR_MAX];
+                char why[sizeof reported];
                 int r;
 
                 r = manager_bus_open(&bus);
@@ -190,19 +190,21 @@ static int await_credentials(const char *alias, RetryState *st) {
                         return log_error_errno(r, "%s: cannot ask systemd how %s ended: %m", alias, unit);
                 if (r == 0)
                         return 0;
-                if (!reported) {
+                credential_failure_describe(&f, why, sizeof why);
+                /* Once per reason: a start of the unit that fails again the same way is not news. */
+                if (!streq(reported, why)) {
                         st->phase = RETRY_STOPPED;
                         st->next_attempt = 0;
-                        snprintf(st->last_error, sizeof st->last_error, "%s",
-                                 credential_failure_describe(&f, why, sizeof why));
+                        /* The same, cut to what the state file keeps. */
+                        credential_failure_describe(&f, st->last_error, sizeof st->last_error);
+                        snprintf(reported, sizeof reported, "%s", why);
                         publish(alias, st);
                         log_set_object_unit(unit);
                         log_internal(LOG_ERR, 0, MESSAGE_ID_CREDENTIAL_UNUSABLE,
                                      "%s: %s failed before it ran: %s. Not retrying: seal it again on this machine "
                                      "(iscsi-creds add %s ... --force), then \"systemctl start %s\".", alias, unit,
-                                     st->last_error, alias, unit);
+                                     why, alias, unit);
                         log_set_object_unit(NULL);
-                        reported = true;
                 }
                 bus = sd_bus_flush_close_unref(bus);
                 sleep_usec(RETRY_DELAY_MAX);

@@ -7,7 +7,8 @@
 #   basic      one-way CHAP on 127.0.0.1 + mutual CHAP on [::1], both mounted
 #              at boot; secrets never at rest; clean shutdown order
 #   failures   a good target next to a wrong password, a wrong mutual
-#              password_in and a portal with nothing listening
+#              password_in, a portal with nothing listening, a secret sealed
+#              to a TPM2 (the guest has none) and one past its --not-after
 #   advanced   LUKS on the LUN (right and wrong passphrase), the initiator
 #              name per target and from iscsi.initiatorname (tgtd ACLs),
 #              node.session.scan manual/auto on two-LUN targets, LUN 300
@@ -35,7 +36,8 @@
 #              retry service, a wrong secret retried every 2 minutes
 #   tpm2       a software TPM (swtpm) in the guest; two boots of one image:
 #              "iscsi-creds add --with-key=tpm2" and "host+tpm2" on the first,
-#              both LUNs mounted with the TPM-unsealed secrets on the second
+#              both LUNs mounted with the TPM-unsealed secrets on the second,
+#              next to a secret sealed to another TPM (fails, says why)
 #   all        basic failures advanced discovery multipath admin sharing distro slowboot late faults
 #              package tpm2
 #   package    basic, with the project installed from its Debian package
@@ -449,7 +451,9 @@ EOF
 # state for both boots. First boot: the admin adds two targets on the guest
 # with "iscsi-creds add --with-key=tpm2" and "--with-key=host+tpm2" (PCR 7,
 # systemd-creds' default). Second boot of the same image: PID 1 unseals both
-# secrets through the TPM for the login units, both LUNs are mounted.
+# secrets through the TPM for the login units, both LUNs are mounted; a third
+# target's secret, sealed on the host to a TPM of its own, cannot be unsealed:
+# its login unit fails and the retry service says why.
 scenario_tpm2() {
     local pw1 pw2 pw3
     TPM=1
@@ -458,12 +462,15 @@ scenario_tpm2() {
     lun 2 "$IQN:tp2"; account 2 tpuser2 "$pw2"
     check check_tpm2_add tpm2-add tp1 "$IQN:tp1" /mnt/tp1 tpm2 1
     check check_tpm2_add tpm2-add-host-tpm2 tp2 "$IQN:tp2" /mnt/tp2 host+tpm2 2
-    # tp3's secret was sealed to another TPM (on the host): this one cannot unseal it
+    # tp3's secret was sealed to another TPM (on the host): this one cannot unseal it.
+    # nofail: remote-fs.target only wants it, so tp1 and tp2 are still checked as
+    # mounted before multi-user.target.
     target_cred tp3 <<EOF
 target = $IQN:tp3
 portal = $P4
 lun = 1
 mount = /mnt/tp3
+options = nofail
 EOF
     foreign_tpm2_cred iscsi.auth.tp3 <<EOF
 node.session.auth.username = tpuser3
