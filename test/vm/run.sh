@@ -35,7 +35,8 @@
 #   late       targets that come up 60 s after boot: LUKS LUN mounted by the
 #              retry service, a wrong secret retried every 2 minutes
 #   tpm2       a software TPM (swtpm) in the guest; two boots of one image:
-#              "iscsi-creds add --with-key=tpm2" and "host+tpm2" on the first,
+#              "iscsi-creds add --with-key=tpm2" and the default (auto, so
+#              host+tpm2) on the first,
 #              both LUNs mounted with the TPM-unsealed secrets on the second,
 #              next to a secret sealed to another TPM (fails, says why)
 #   all        basic failures advanced discovery multipath admin sharing distro slowboot late faults
@@ -449,8 +450,8 @@ EOF
 
 # TPM2 (issue 12): a software TPM (swtpm) is the guest's TPM, the same TPM
 # state for both boots. First boot: the admin adds two targets on the guest
-# with "iscsi-creds add --with-key=tpm2" and "--with-key=host+tpm2" (PCR 7,
-# systemd-creds' default). Second boot of the same image: PID 1 unseals both
+# with "iscsi-creds add --with-key=tpm2" and with add's default (auto: must
+# be host+tpm2 here) (PCR 7, systemd-creds' default). Second boot of the same image: PID 1 unseals both
 # secrets through the TPM for the login units, both LUNs are mounted; a third
 # target's secret, sealed on the host to a TPM of its own, cannot be unsealed:
 # its login unit fails and the retry service says why.
@@ -461,7 +462,8 @@ scenario_tpm2() {
     lun 1 "$IQN:tp1"; account 1 tpuser1 "$pw1"
     lun 2 "$IQN:tp2"; account 2 tpuser2 "$pw2"
     check check_tpm2_add tpm2-add tp1 "$IQN:tp1" /mnt/tp1 tpm2 1
-    check check_tpm2_add tpm2-add-host-tpm2 tp2 "$IQN:tp2" /mnt/tp2 host+tpm2 2
+    # tp2 without --with-key: add's default (auto) seals with host+tpm2 where there is a TPM
+    check check_tpm2_add tpm2-add-host-tpm2 tp2 "$IQN:tp2" /mnt/tp2 default:host+tpm2 2
     # tp3's secret was sealed to another TPM (on the host): this one cannot unseal it.
     # nofail: remote-fs.target only wants it, so tp1 and tp2 are still checked as
     # mounted before multi-user.target.
@@ -480,11 +482,13 @@ EOF
     next_boot
     check check_mounted tpm2-mounted tp1 /mnt/tp1 "${TOKEN[1]}"
     check check_mounted tpm2-host-tpm2-mounted tp2 /mnt/tp2 "${TOKEN[2]}"
+    check check_tpm_before_login tpm2-ordering tp1
     check check_credential_unusable tpm2-other-tpm tp3 /mnt/tp3 \
         "'iscsi.auth.tp3 \\(sealed with tpm2\\) cannot be decrypted: the TPM2 could not unseal it'"
     check check_failed_units no-failed-units iscsi-creds-login@tp3.service mnt-tp3.mount
     check check_secrets secrets
-    expect tpm2-add tpm2-add-host-tpm2 tpm2-mounted tpm2-host-tpm2-mounted tpm2-other-tpm no-failed-units \
+    expect tpm2-add tpm2-add-host-tpm2 tpm2-mounted tpm2-host-tpm2-mounted tpm2-ordering tpm2-other-tpm \
+           no-failed-units \
            secrets-journal secrets-cmdline secrets-units secrets-nodedb
     mounted tp1 /mnt/tp1; mounted tp2 /mnt/tp2
     # The control for the stolen-disk check: encrypted with the image's host key

@@ -35,22 +35,50 @@ next_boot() {
 # check_tpm2_add NAME ALIAS IQN MOUNTPOINT KEY TID: the admin adds ALIAS on
 # the guest with "iscsi-creds add --with-key=KEY" (the CHAP account of tgt
 # target TID, from vmtest.tgt; the secret on standard input); the secrets
-# credential must then be sealed with KEY (status --json, from its header)
+# credential must then be sealed with KEY (status --json, from its header).
+# KEY "default:K": no --with-key (add's default, auto), and K expected
 check_tpm2_add() {
-    local name=$1 alias=$2 iqn=$3 mnt=$4 key=$5 tid=$6 errs="" user pw sealed
+    local name=$1 alias=$2 iqn=$3 mnt=$4 key=$5 tid=$6 errs="" user pw sealed opt
+    opt=(--with-key "$key")
+    case $key in default:*) key=${key#default:} opt=() ;; esac
     read -r user pw < <(zcat -f "$CREDENTIALS_DIRECTORY/vmtest.tgt" |
         awk -v t="$tid" '$1 == "account" && $2 == t { print $3, $4; exit }')
     [ -e /dev/tpmrm0 ] || errs+="no /dev/tpmrm0 in the guest; "
     echo "VMTEST TIME tpm2: $(systemd-creds has-tpm2 2>&1 | tr '\n' ' ')"
     if ! printf '%s\n' "$pw" | env -u CREDENTIALS_DIRECTORY iscsi-creds add "$alias" --target "$iqn" \
-            --portal 127.0.0.1 --lun 1 --mount "$mnt" --fstype ext4 --username "$user" --with-key "$key" \
+            --portal 127.0.0.1 --lun 1 --mount "$mnt" --fstype ext4 --username "$user" "${opt[@]}" \
             >/run/vmtest-add.out 2>&1; then
-        errs+="iscsi-creds add --with-key=$key failed: $(tail -c 400 /run/vmtest-add.out | tr '\n' ' '); "
+        errs+="iscsi-creds add ${opt[*]} failed: $(tail -c 400 /run/vmtest-add.out | tr '\n' ' '); "
     fi
     sealed=$(env -u CREDENTIALS_DIRECTORY iscsi-creds status --json "$alias" 2>/dev/null |
         jq -r '.targets[0].secrets.sealed_with')
     [ "$sealed" = "$key" ] || errs+="status --json says the secrets are sealed with '$sealed', not $key; "
-    verdict "$name" "$errs" "iscsi-creds add $alias --with-key=$key wrote /etc/credstore.encrypted/iscsi.auth.$alias, sealed with $sealed"
+    verdict "$name" "$errs" "iscsi-creds add $alias ${opt[*]:-(no --with-key)} wrote /etc/credstore.encrypted/iscsi.auth.$alias, sealed with $sealed"
+}
+
+# check_tpm_before_login NAME ALIAS: the TPM was usable when PID 1 decrypted
+# the login unit's credentials: /dev/tpmrm0 (dev-tpmrm0.device) was there
+# before the unit started, and where systemd has tpm2.target (256 and later)
+# the unit is ordered after it and it was reached first
+check_tpm_before_login() {
+    local name=$1 login errs="" tl td tt detail
+    login=$(login_unit "$2")
+    tl=$(usec "$login" InactiveExitTimestampMonotonic)
+    td=$(usec dev-tpmrm0.device ActiveEnterTimestampMonotonic)
+    { [ "${td:-0}" -gt 0 ] && [ "${tl:-0}" -gt "$td" ]; } ||
+        errs+="dev-tpmrm0.device active at $(secs "$td") s, $login started at $(secs "$tl") s; "
+    detail="/dev/tpmrm0 at $(secs "$td") s, $login started at $(secs "$tl") s"
+    if [ "$(systemctl show -P LoadState tpm2.target)" = loaded ]; then
+        tt=$(usec tpm2.target ActiveEnterTimestampMonotonic)
+        systemctl show -P After "$login" | tr ' ' '\n' | grep -qx tpm2.target ||
+            errs+="$login is not ordered after tpm2.target; "
+        { [ "${tt:-0}" -gt 0 ] && [ "$tl" -ge "$tt" ]; } ||
+            errs+="tpm2.target reached at $(secs "$tt") s, after $login started; "
+        detail+=", after tpm2.target ($(secs "$tt") s)"
+    else
+        detail+="; no tpm2.target (systemd $(systemctl --version | awk 'NR == 1 { print $2 }'))"
+    fi
+    verdict "$name" "$errs" "$detail"
 }
 
 # check_mounted NAME ALIAS MOUNTPOINT TOKEN
