@@ -287,8 +287,9 @@ int verb_add(int argc, char *argv[]) {
 
         /* Encrypt before writing anything, so a failing systemd-creds leaves no half-added target. */
         _cleanup_free_ char *ciphertext = NULL;
+        const char *key = a.enc.with_key;
         if (!a.no_chap) {
-                r = creds_encrypt(auth_cred, &a.enc, auth_text.data, auth_text.size, &ciphertext);
+                r = creds_encrypt(auth_cred, &a.enc, auth_text.data, auth_text.size, &ciphertext, &key);
                 if (r < 0)
                         return r;
                 kvtext_done(&auth_text);
@@ -309,7 +310,7 @@ int verb_add(int argc, char *argv[]) {
                                 (void) unlink(target_path);
                         return r;
                 }
-                log_info("Wrote %s (encrypted with --with-key=%s).", auth_path, a.enc.with_key);
+                log_info("Wrote %s (encrypted with --with-key=%s).", auth_path, key);
         }
         log_info("Check with \"iscsi-creds verify %s\"; the units appear at the next boot or "
                  "\"systemctl daemon-reload\".", a.alias);

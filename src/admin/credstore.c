@@ -128,13 +128,32 @@ int creds_encrypt_argv(const char *name, const EncryptOptions *opts, char ***ret
         return 0;
 }
 
-int creds_encrypt(const char *name, const EncryptOptions *opts, const char *plaintext, size_t size, char **ret) {
+/* The last non-empty line of @text (systemd-creds says why it failed last, after notes). */
+static void last_line(const char *text, char *buf, size_t size) {
+        const char *end, *start;
+
+        buf[0] = '\0';
+        if (!text)
+                return;
+        end = text + strlen(text);
+        while (end > text && end[-1] == '\n')
+                end--;
+        for (start = end; start > text && start[-1] != '\n'; start--)
+                ;
+        snprintf(buf, size, "%.*s", (int) (end - start), start);
+}
+
+/* One "systemd-creds encrypt" with @key. On failure its messages are passed on, unless @quiet;
+ * then -EIO with the last line of them in @ret_err (NULL-able). */
+static int encrypt_with(const char *name, const char *key, const char *not_after, const char *plaintext,
+                        size_t size, bool quiet, char **ret, char *ret_err, size_t err_size) {
+        EncryptOptions o = { .with_key = key, .not_after = not_after };
         char **argv = NULL;
         SpawnResult res;
-        char *b64, *o;
+        char *b64, *out;
         int r;
 
-        r = creds_encrypt_argv(name, opts, &argv);
+        r = creds_encrypt_argv(name, &o, &argv);
         if (r < 0)
                 return log_oom();
         r = spawn_run_with_input(argv, NULL, plaintext, size, true, CREDENTIAL_ENCRYPTED_SIZE_MAX,
@@ -143,14 +162,18 @@ int creds_encrypt(const char *name, const EncryptOptions *opts, const char *plai
         if (r < 0)
                 return log_error_errno(r, "Failed to run %s: %m", SYSTEMD_CREDS_PATH);
 
-        /* systemd-creds' own messages say why (no TPM2, no host key, bad --not-after=). Pass on
-         * its messages without the "not on encrypted media" note it prints for a test key. */
-        if (res.err && res.status != 0)
-                fputs(res.err, stderr);
         if (res.status != 0 || res.out_size == 0) {
+                /* systemd-creds' own messages say why (no TPM2, no host key, bad --not-after=). */
+                if (res.err && !quiet)
+                        fputs(res.err, stderr);
+                if (ret_err)
+                        last_line(res.err, ret_err, err_size);
+                r = res.status;
                 spawn_result_done(&res);
+                if (quiet)
+                        return -EIO;
                 return log_error_errno(EIO, "systemd-creds encrypt --name=%s --with-key=%s failed (exit status %d).",
-                                       name, opts->with_key ?: "auto", res.status);
+                                       name, key, r);
         }
 
         b64 = malloc(res.out_size + 1);
@@ -158,14 +181,43 @@ int creds_encrypt(const char *name, const EncryptOptions *opts, const char *plai
                 spawn_result_done(&res);
                 return log_oom();
         }
-        o = b64;
+        out = b64;
         for (size_t i = 0; i < res.out_size; i++)
                 if (!strchr(" \t\r\n", res.out[i]))
-                        *o++ = res.out[i];
-        *o = '\0';
+                        *out++ = res.out[i];
+        *out = '\0';
         spawn_result_done(&res);
         *ret = b64;
         return 0;
+}
+
+int creds_encrypt(const char *name, const EncryptOptions *opts, const char *plaintext, size_t size, char **ret,
+                  const char **ret_key) {
+        const char *key = opts->with_key ?: "auto";
+        char err[256] = "";
+        int r;
+        /* systemd-creds' own "auto" also wants the firmware to report the TPM (an EFI variable in
+         * systemd 252; full TPM2 support, firmware included, in 257): on a machine booted by BIOS
+         * whose TPM the kernel drives, it seals with the host key alone (measured in the VM
+         * scenario tpm2, Debian 12 and 13). Ours seals to the TPM whenever the kernel has a TPM 2.0
+         * resource manager (/dev/tpmrm0, as tpm2.target waits for), and falls back to systemd-creds'
+         * choice when that fails (no tpm2-tss libraries, say). */
+        const char *tpm = getenv("ISCSI_CREDS_TPM2_DEVICE");   /* for tests, as $ISCSI_CREDS_ROOT */
+
+        if (streq(key, "auto") && access(isempty(tpm) ? TPM2_DEVICE : tpm, F_OK) == 0) {
+                r = encrypt_with(name, "host+tpm2", opts->not_after, plaintext, size, true, ret, err, sizeof err);
+                if (r != -EIO) {
+                        if (r >= 0 && ret_key)
+                                *ret_key = "host+tpm2";
+                        return r;
+                }
+                log_notice("%s: cannot seal to the TPM2 here (systemd-creds: %s); letting systemd-creds choose "
+                           "(--with-key=auto).", name, isempty(err) ? "no message" : err);
+        }
+        r = encrypt_with(name, key, opts->not_after, plaintext, size, false, ret, NULL, 0);
+        if (r >= 0 && ret_key)
+                *ret_key = key;
+        return r;
 }
 
 void creds_print_encrypted(const char *name, const char *base64) {
@@ -205,9 +257,10 @@ int creds_print_plain(const char *name, const char *data, size_t size) {
 int store_auth_credential(const char *name, const EncryptOptions *opts, const char *plaintext, size_t size,
                           bool print, bool force) {
         _cleanup_free_ char *b64 = NULL, *path = NULL;
+        const char *key;
         int r;
 
-        r = creds_encrypt(name, opts, plaintext, size, &b64);
+        r = creds_encrypt(name, opts, plaintext, size, &b64, &key);
         if (r < 0)
                 return r;
         if (print) {
@@ -229,6 +282,6 @@ int store_auth_credential(const char *name, const EncryptOptions *opts, const ch
         r = credstore_write(path, b64, strlen(b64), force);
         if (r < 0)
                 return r;
-        log_info("Wrote %s (encrypted with --with-key=%s).", path, opts->with_key ?: "auto");
+        log_info("Wrote %s (encrypted with --with-key=%s).", path, key);
         return 0;
 }

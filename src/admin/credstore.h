@@ -16,6 +16,8 @@
 
 #define CREDSTORE_DIR "/etc/credstore"
 #define CREDSTORE_ENCRYPTED_DIR "/etc/credstore.encrypted"
+/* The kernel's TPM 2.0 resource manager device (tpm2.target waits for it, systemd >= 256). */
+#define TPM2_DEVICE "/dev/tpmrm0"
 /* systemd-creds encrypt, even with a TPM2: a few seconds at most. */
 #define CREDS_ENCRYPT_TIMEOUT (60 * USEC_PER_SEC)
 
@@ -86,11 +88,20 @@ void argv_free(char **argv);
  * @size: bytes in @plaintext
  * @ret: the ciphertext as one line of base64 (systemd-creds' output with
  *       its line breaks removed); free()
+ * @ret_key: the --with-key= used (static); may be NULL
+ *
+ * "auto" (or no choice) is ours, not only systemd-creds': where the kernel
+ * has a TPM 2.0 resource manager (TPM2_DEVICE; $ISCSI_CREDS_TPM2_DEVICE
+ * names another file, for tests) it is host+tpm2, since
+ * systemd-creds' auto also wants the firmware to report the TPM and picks
+ * the host key alone on a BIOS-booted machine; when sealing there fails,
+ * and without a TPM, it is systemd-creds' auto (systemd-creds(1)).
  *
  * Return: 0; -EIO if systemd-creds failed (its messages are passed on);
  * errors of spawn_run_with_input(); -ENOMEM.
  */
-int creds_encrypt(const char *name, const EncryptOptions *opts, const char *plaintext, size_t size, char **ret);
+int creds_encrypt(const char *name, const EncryptOptions *opts, const char *plaintext, size_t size, char **ret,
+                  const char **ret_key);
 
 /**
  * creds_print_encrypted() - the --print forms of an encrypted credential

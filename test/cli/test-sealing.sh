@@ -57,6 +57,17 @@ else
         echo "note: swtpm or the tpm2-tss swtpm TCTI is missing (test/deps.sh installs them): TPM2 cases not run"
 fi
 
+# add's default (auto) where a TPM 2.0 device is there: host+tpm2 first. Here systemd-creds
+# cannot use it (ISCSI_CREDS_TPM2_DEVICE points the check at /dev/null; no TPM behind it):
+# add says so and lets systemd-creds choose (auto: the host key on this machine).
+export ISCSI_CREDS_TPM2_DEVICE=/dev/null
+run "$pw"$'\n' -- add f --target iqn.2003-01.org.example:f --portal 192.0.2.12 --username u
+unset ISCSI_CREDS_TPM2_DEVICE
+expect_rc 0 "add with a TPM device systemd-creds cannot use"
+expect_in "iscsi.auth.f: cannot seal to the TPM2 here" "$err" "add says it could not seal to the TPM2"
+expect_in "(encrypted with --with-key=auto)" "$err" "add says which --with-key it used"
+no_secret "$pw" "add with the TPM2 fallback"
+
 run "" -- status
 expect_rc 0 "status"
 no_secret "$pw" "status"
@@ -69,7 +80,7 @@ expect_in "secrets: iscsi.auth.gone, missing" "$out" "status text: a named secre
 run "" -- status --json
 expect_rc 0 "status --json"
 no_secret "$pw" "status --json"
-for want in h:host p:none n:- m:None; do
+for want in h:host p:none n:- m:None f:host; do
         got=$(sealed_with "${want%%:*}")
         [ "$got" = "${want#*:}" ] && ok "status --json: ${want%%:*} sealed_with ${want#*:}" ||
                 fail "status --json: ${want%%:*} sealed_with \"$got\", expected \"${want#*:}\""
