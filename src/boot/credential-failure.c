@@ -32,7 +32,8 @@ static bool have_tpm2(void) {
         return false;
 }
 
-/* systemd's words for a credential past its --not-after time (src/shared/creds-util.c, 252 to 258). */
+/* systemd's words for a credential past its --not-after time (src/shared/creds-util.c; logged so by
+ * 252 and 257 in the VM scenario "failures", unchanged in systemd's current source). */
 #define NOT_AFTER_MESSAGE "Credential's time passed"
 
 static int journal_field(sd_journal *j, const char *field, char *buf, size_t size) {

@@ -10,10 +10,10 @@
  * each credential's header names (credential_sealing()), whether this
  * machine has a TPM2, and what PID 1 logged for that start of the unit. That
  * is "Failed to set up credentials: %m" with the errno (EPROTO for any
- * decryption failure in systemd 252, whose credentials are decrypted in a
- * child process) and, for a credential past its --not-after time, systemd's
- * "Credential's time passed, refusing to use." (ESTALE; the same words in
- * systemd 252 to 258, src/shared/creds-util.c).
+ * decryption failure in systemd 252 and 257, which decrypt credentials in a
+ * child process, "(sd-mkdcred)") and, from that child, for a credential past
+ * its --not-after time, "Credential's time passed, refusing to use."
+ * (src/shared/creds-util.c; measured on 252 and 257).
  */
 
 #include <stdbool.h>
