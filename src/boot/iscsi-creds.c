@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include <systemd/sd-journal.h>
+#include <systemd/sd-login.h>
 
 #include "boot.h"
 #include "config.h"
@@ -26,13 +27,21 @@
 #include "string-util.h"
 
 static const char *arg_alias;
+static char *own_unit;
 
 /* With stderr connected to the journal, log natively so MESSAGE_ID= and
- * ISCSI_CREDS_ALIAS= become fields ("journalctl MESSAGE_ID=..."), and
- * OBJECT_SYSTEMD_UNIT= when the message is about another unit. */
+ * ISCSI_CREDS_ALIAS= become fields ("journalctl MESSAGE_ID=..."), with
+ * OBJECT_SYSTEMD_UNIT= naming the unit the message is about: another unit
+ * (log_set_object_unit()), else our own. journald learns a datagram's
+ * sender's unit from /proc/PID/cgroup, which is gone when the sender has
+ * exited by the time journald reads the datagram (a failed login logs its
+ * reason and exits at once; under load the reason then lacked _SYSTEMD_UNIT=
+ * and "journalctl -u" did not show it, VM scenario "advanced").
+ * "journalctl -u UNIT" also matches OBJECT_SYSTEMD_UNIT=UNIT from root's
+ * processes (journalctl(1), systemd.journal-fields(7)). */
 static int journal_sink(int level, const char *message_id, const char *message) {
         _cleanup_free_ char *m = NULL, *p = NULL, *a = NULL, *id = NULL, *u = NULL;
-        const char *unit = log_get_object_unit();
+        const char *unit = log_get_object_unit() ?: own_unit;
         struct iovec iov[6];
         int n = 0;
 
@@ -99,10 +108,15 @@ int main(int argc, char *argv[]) {
 
         if (need_alias(argc, argv, verb) < 0)
                 return EXIT_USAGE;
-        if (getenv("JOURNAL_STREAM"))
+        if (getenv("JOURNAL_STREAM")) {
+                /* Read while we are alive: it is what journald could not read after our exit. */
+                if (sd_pid_get_unit(0, &own_unit) < 0)
+                        own_unit = NULL;
                 log_set_structured_sink(journal_sink);
+        }
         for (size_t i = 0; i < ELEMENTSOF(unit_verbs); i++)
                 if (streq(verb, unit_verbs[i].name))
                         r = unit_verbs[i].run(arg_alias);
+        free(own_unit);
         return exit_status_from_errno(r);
 }
