@@ -69,8 +69,11 @@ for path in sys.argv[1:]:
 # last lines each failed test printed, so the record names the failure.
 for path, t in failed:
     print(f"FAILED {t.get('name', '?')} ({t.get('result', '?')}, {path})")
-    out = (t.get("stdout") or "") + (t.get("stderr") or "")
-    for l in out.splitlines()[-25:]:
+    out = ((t.get("stdout") or "") + (t.get("stderr") or "")).splitlines()
+    # A VM suite's verdicts come before its long diagnostics: its FAIL lines first.
+    for l in [l for l in out if l.startswith("FAIL")][:10]:
+        print(f"    {l[:2000]}")
+    for l in out[-25:]:
         print(f"    {l}")
 print(f"{counts['OK']} passed, {counts['FAIL']} failed, {counts['SKIP']} skipped")
 PY
