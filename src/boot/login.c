@@ -248,8 +248,9 @@ static int join_sessions(Login *l, SessionOwner **owners) {
         return 0;
 }
 
-/* The sessions our login made, recorded as ours; 15 ("already there")
- * means someone else made it meanwhile: used, never logged out by us. */
+/* The sessions our login made, recorded as ours (a root file system's
+ * excepted); 15 ("already there") means someone else made it meanwhile:
+ * used, never logged out by us. */
 static size_t note_new_sessions(Login *l, SessionOwner **owners, const char *name, bool raced) {
         size_t n_new = 0;
 
@@ -268,13 +269,16 @@ static size_t note_new_sessions(Login *l, SessionOwner **owners, const char *nam
                 l->up[j] = true;
                 l->sid[j] = s.sid;
                 n_new++;
-                if (raced) {
-                        /* Someone else made it meanwhile: used, not ours. */
+                /* raced: someone else made it meanwhile: used, not ours. root: the root file
+                 * system's session must outlive every unit of ours (the initrd's stop at the switch
+                 * to the host, the host's at shutdown), so it is recorded as not ours and never
+                 * logged out by iscsi-creds. */
+                if (raced || l->t->root) {
                         if (session_owner_join(owners[j], p->alias, &l->sid[j]) <= SESSION_ABSENT)
                                 l->up[j] = false;
-                        continue;
-                }
-                if (session_owner_created(owners[j], p->alias, s.sid) < 0)
+                        if (raced)
+                                continue;
+                } else if (session_owner_created(owners[j], p->alias, s.sid) < 0)
                         log_warning("%s: cannot record session %u as made by iscsi-creds; it will not be logged "
                                     "out at stop.", p->credential, s.sid);
                 log_internal(LOG_INFO, 0, MESSAGE_ID_LOGGED_IN, "%s: logged in to %s at %s:%u,%u (session %u).",

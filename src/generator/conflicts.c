@@ -52,6 +52,8 @@ static int shared_claim(const Claim *ca, const Claim *cb, char **ret) {
 
         if (a->mount && b->mount && ca->h_mount == cb->h_mount && streq(a->mount, b->mount))
                 r = asprintf(ret, "mount point %s", a->mount);
+        else if (a->root && b->root)
+                r = asprintf(ret, "the root file system (\"root = yes\")");
         else if (ca->h_name == cb->h_name && same_lun_path(a, b))
                 r = asprintf(ret, "LUN %llu of %s through the same portal, TPGT %u and iface %s",
                              (unsigned long long) a->lun, a->name, a->tpgt, a->iface);
@@ -81,7 +83,7 @@ int conflicts_refuse(Target **targets, size_t n) {
                 if (!t)
                         continue;
                 c[i].t = t;
-                if ((t->mount || t->luks) && target_device(t, &c[i].dev) == -ENOMEM)
+                if ((t->mount || t->root || t->luks) && target_device(t, &c[i].dev) == -ENOMEM)
                         goto oom;
                 c[i].h_mount = hash_str(t->mount);
                 c[i].h_name = hash_str(t->name);

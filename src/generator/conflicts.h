@@ -11,7 +11,7 @@
  *           freed (target_free()) and its entry set to NULL.
  * @n: number of entries
  *
- * Two targets on one mount point, one device (target_device()) or one LUN
+ * Two targets on one mount point, both with "root = yes", one device (target_device()) or one LUN
  * through the same portal, TPGT and iface would fight over it (two logins to
  * one session, two mounts of one LUN, one device timeout drop-in): both are
  * refused, whatever the order of their names, so that a new alias can never

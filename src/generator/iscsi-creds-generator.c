@@ -32,9 +32,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "compose.h"
 #include "config.h"
 #include "conflicts.h"
 #include "credential.h"
+#include "initrd.h"
 #include "load.h"
 #include "log.h"
 #include "string-util.h"
@@ -46,60 +48,6 @@ typedef struct Entry {
         CredentialFile *file;
         Target *target;
 } Entry;
-
-/* KEY=VALUE through the one escaping helper (unit_file_set()); a value that cannot be written is
- * reported with the credential and the rule, and never quoted (it may hold a control character). */
-static int set(UnitFile *u, const Target *t, const char *key, const char *value) {
-        const char *reason = "not representable";
-        int r;
-
-        r = unit_file_set(u, key, value);
-        if (r == -ENOMEM)
-                return log_oom();
-        if (r < 0) {
-                (void) unit_value_check(value, &reason);
-                return log_syntax(t->credential, 0, LOG_ERR, r, "Cannot write %s= into a unit file: %s.", key,
-                                  reason);
-        }
-        return 0;
-}
-
-/* "# Source: PATH" and a blank line: drop-ins carry no SourcePath=, which would make "systemctl
- * status" show the credential as the unit's file. */
-static int source_comment(UnitFile *u, const Target *t, const CredentialFile *c) {
-        const char *reason = "not representable";
-        int r;
-
-        r = unit_file_comment(u, "Source", c->path);
-        if (r == -ENOMEM)
-                return log_oom();
-        if (r < 0) {
-                (void) unit_value_check(c->path, &reason);
-                return log_syntax(t->credential, 0, LOG_ERR, r, "Cannot name the credential's path in a unit "
-                                  "file: %s.", reason);
-        }
-        fputc('\n', u->f);
-        return 0;
-}
-
-/* Hand @u, composed with result @r, to the set; on a failed composition it is dropped and @r
- * returned (already logged). */
-static int add_file(UnitSet *s, UnitFile *u, const Target *t, int r) {
-        if (r < 0) {
-                unit_file_discard(u);
-                return r;
-        }
-        r = unit_set_add_file(s, u);
-        return r < 0 ? log_error_errno(r, "%s: too many files for one target.", t->credential) : 0;
-}
-
-static int add_link(UnitSet *s, const Target *t, const char *dependent, const char *type, const char *unit,
-                    const char *target_path) {
-        int r = unit_set_add_link(s, dependent, type, unit, target_path);
-
-        return r < 0 ? log_error_errno(r, "%s: cannot add the %s.%s link for %s: %m", t->credential, dependent,
-                                       type, unit) : 0;
-}
 
 /* The credential lines PID 1 needs (LoadCredential= or LoadCredentialEncrypted=; NULL entries
  * skipped), as a [Service] section after what @u holds; @u goes to the set, or is dropped on
@@ -117,9 +65,9 @@ static int add_credentials(UnitSet *s, const Target *t, UnitFile *u, const Crede
                         if (asprintf(&v, "%s:%s", creds[i]->name, creds[i]->path) < 0)
                                 r = log_oom();
                         else
-                                r = set(u, t, creds[i]->encrypted ? "LoadCredentialEncrypted" : "LoadCredential", v);
+                                r = compose_set(u, t, creds[i]->encrypted ? "LoadCredentialEncrypted" : "LoadCredential", v);
                 }
-        return add_file(s, u, t, r);
+        return compose_add_file(s, u, t, r);
 }
 
 /* A drop-in for instance @unit of a shipped template: its credentials, and the link from
@@ -130,7 +78,7 @@ static int add_instance(UnitSet *s, const Target *t, UnitFile *u, const char *un
 
         if (r < 0)
                 return r;
-        return add_link(s, t, "iscsi-creds.target", "wants", unit, template_path);
+        return compose_add_link(s, t, "iscsi-creds.target", "wants", unit, template_path);
 }
 
 /* iscsi-creds-paths@ALIAS.service logs in the portals an active login left without a session,
@@ -142,11 +90,11 @@ static int compose_paths(UnitSet *s, const Target *t, const char *login_unit) {
 
         if (!unit || asprintf(&dest, "../%s.d/50-credentials.conf", login_unit) < 0)
                 return log_oom();
-        return add_link(s, t, unit, "d", "50-credentials.conf", dest);
+        return compose_add_link(s, t, unit, "d", "50-credentials.conf", dest);
 }
 
 static int compose_login(UnitSet *s, const Target *t, const CredentialFile *target_file,
-                         const CredentialFile *auth_file, const CredentialFile *initiator_file) {
+                         const CredentialFile *auth_file, const CredentialFile *initiator_file, bool initrd) {
         _cleanup_free_ char *unit = target_login_unit(t);
         /* The host-wide initiator name, unless the target names its own. */
         const CredentialFile *const creds[] = { target_file, auth_file, t->initiator ? NULL : initiator_file };
@@ -158,15 +106,22 @@ static int compose_login(UnitSet *s, const Target *t, const CredentialFile *targ
         r = unit_dropin_create(s->dir, unit, "50-credentials.conf", &u);
         if (r < 0)
                 return log_error_errno(r, "%s: cannot create a drop-in for %s: %m", t->credential, unit);
-        r = source_comment(u, t, target_file);
+        r = compose_source_comment(u, t, target_file);
+        if (r >= 0 && (t->multipath || initrd))
+                fputs("[Unit]\n", u->f);
         /* The paths are claimed by multipathd, which assembles the device the mount names. */
         if (r >= 0 && t->multipath) {
-                fputs("[Unit]\n", u->f);
-                r = set(u, t, "Wants", "multipathd.service");
+                r = compose_set(u, t, "Wants", "multipathd.service");
                 if (r >= 0)
-                        r = set(u, t, "After", "multipathd.service");
-                fputc('\n', u->f);
+                        r = compose_set(u, t, "After", "multipathd.service");
         }
+        /* The root file system's login stays active when the initrd isolates
+         * initrd-switch-root.target (systemd.unit(5)), as its sysroot.mount does, and so
+         * across the switch to the host's systemd, which then knows the session is there. */
+        if (r >= 0 && initrd)
+                r = compose_set(u, t, "IgnoreOnIsolate", "yes");
+        if (r >= 0 && (t->multipath || initrd))
+                fputc('\n', u->f);
         if (r < 0) {
                 unit_file_discard(u);
                 return r;
@@ -197,12 +152,12 @@ static int compose_unlock(UnitSet *s, const Target *t, const CredentialFile *tar
         r = unit_dropin_create(s->dir, unit, "50-credentials.conf", &u);
         if (r < 0)
                 return log_error_errno(r, "%s: cannot create a drop-in for %s: %m", t->credential, unit);
-        r = source_comment(u, t, target_file);
+        r = compose_source_comment(u, t, target_file);
         fputs("[Unit]\n", u->f);
         if (r >= 0)
-                r = set(u, t, "BindsTo", device);
+                r = compose_set(u, t, "BindsTo", device);
         if (r >= 0)
-                r = set(u, t, "After", device);
+                r = compose_set(u, t, "After", device);
         fputc('\n', u->f);
         if (r < 0) {
                 unit_file_discard(u);
@@ -241,11 +196,11 @@ static int compose_device_timeout(UnitSet *s, const Target *t, const char *what)
         if (!login)
                 return log_oom();
         fputs("[Unit]\n", u->f);
-        r = set(u, t, "After", login);
+        r = compose_set(u, t, "After", login);
         if (r >= 0)
-                r = set(u, t, "JobRunningTimeoutSec",
+                r = compose_set(u, t, "JobRunningTimeoutSec",
                         timespan_format(t->device_timeout > 0 ? t->device_timeout : DEVICE_TIMEOUT_DEFAULT, span));
-        return add_file(s, u, t, r);
+        return compose_add_file(s, u, t, r);
 }
 
 /* The [Unit] section's head, shared by the .mount and the .automount. */
@@ -257,11 +212,11 @@ static int unit_section(UnitFile *u, const Target *t, const CredentialFile *targ
                      (unsigned long long) t->lun, t->name ?: "a discovered target", t->alias) < 0)
                 return log_oom();
         fputs("[Unit]\n", u->f);
-        r = set(u, t, "Description", description);
+        r = compose_set(u, t, "Description", description);
         if (r >= 0)
-                r = set(u, t, "Documentation", "man:iscsi-creds-generator(8)");
+                r = compose_set(u, t, "Documentation", "man:iscsi-creds-generator(8)");
         if (r >= 0)
-                r = set(u, t, "SourcePath", target_file->path);
+                r = compose_set(u, t, "SourcePath", target_file->path);
         return r;
 }
 
@@ -282,15 +237,15 @@ static int compose_automount(UnitSet *s, const Target *t, const CredentialFile *
         r = unit_section(u, t, target_file, true);
         fputs("\n[Automount]\n", u->f);
         if (r >= 0)
-                r = set(u, t, "Where", t->mount);
+                r = compose_set(u, t, "Where", t->mount);
         if (r >= 0 && t->mount_options.idle_timeout_set)
-                r = set(u, t, "TimeoutIdleSec", timespan_format(t->mount_options.idle_timeout, span));
-        r = add_file(s, u, t, r);
+                r = compose_set(u, t, "TimeoutIdleSec", timespan_format(t->mount_options.idle_timeout, span));
+        r = compose_add_file(s, u, t, r);
         if (r < 0)
                 return r;
         if (asprintf(&link, "../%s", unit) < 0)
                 return log_oom();
-        return add_link(s, t, "remote-fs.target", t->mount_options.nofail ? "wants" : "requires", unit, link);
+        return compose_add_link(s, t, "remote-fs.target", t->mount_options.nofail ? "wants" : "requires", unit, link);
 }
 
 /* The [Mount] section: every value as configured, escaped (unit_file_set()). */
@@ -310,15 +265,15 @@ static int mount_section(UnitFile *u, const Target *t, const char *what) {
                 return log_oom();
 
         fputs("\n[Mount]\n", u->f);
-        r = set(u, t, "What", mapped ?: what);
+        r = compose_set(u, t, "What", mapped ?: what);
         if (r >= 0)
-                r = set(u, t, "Where", t->mount);
+                r = compose_set(u, t, "Where", t->mount);
         if (r >= 0 && t->fstype)
-                r = set(u, t, "Type", t->fstype);
+                r = compose_set(u, t, "Type", t->fstype);
         if (r >= 0)
-                r = set(u, t, "Options", options);
+                r = compose_set(u, t, "Options", options);
         if (r >= 0 && t->mount_options.mount_timeout_set)
-                r = set(u, t, "TimeoutSec", timespan_format(t->mount_options.mount_timeout, span));
+                r = compose_set(u, t, "TimeoutSec", timespan_format(t->mount_options.mount_timeout, span));
         return r;
 }
 
@@ -347,12 +302,12 @@ static int compose_mount(UnitSet *s, const Target *t, const CredentialFile *targ
                 return log_error_errno(r, "%s: cannot create %s: %m", t->credential, unit);
         r = unit_section(u, t, target_file, false);
         if (r >= 0)
-                r = set(u, t, "Requires", login);
+                r = compose_set(u, t, "Requires", login);
         if (r >= 0)
-                r = set(u, t, "After", login);
+                r = compose_set(u, t, "After", login);
         if (r >= 0)
                 r = mount_section(u, t, what);
-        r = add_file(s, u, t, r);
+        r = compose_add_file(s, u, t, r);
         if (r < 0)
                 return r;
 
@@ -361,7 +316,7 @@ static int compose_mount(UnitSet *s, const Target *t, const CredentialFile *targ
         else if (!o->noauto) {
                 if (asprintf(&link, "../%s", unit) < 0)
                         return log_oom();
-                r = add_link(s, t, "remote-fs.target", o->nofail ? "wants" : "requires", unit, link);
+                r = compose_add_link(s, t, "remote-fs.target", o->nofail ? "wants" : "requires", unit, link);
         }
         if (r < 0)
                 return r;
@@ -370,9 +325,44 @@ static int compose_mount(UnitSet *s, const Target *t, const CredentialFile *targ
         return compose_device_timeout(s, t, what);
 }
 
+/* "root = yes". In the initrd: the login is pulled in by initrd-root-device.target, the device
+ * waits for it (device-timeout counts from the login), and /sysroot is mounted from the LUN
+ * unless "root=" on the kernel command line has systemd-fstab-generator do that. On the host the
+ * root file system is mounted already: its session is used (no second login) and needs iscsid
+ * running for error recovery, which nothing else may start (no iscsiadm runs for it). */
+static int compose_root(UnitSet *s, const Target *t, const CredentialFile *target_file, bool initrd) {
+        _cleanup_free_ char *what = NULL, *login = target_login_unit(t);
+        int r;
+
+        if (!login)
+                return log_oom();
+        if (!initrd)
+                return compose_add_link(s, t, "iscsi-creds.target", "wants", "iscsid.service",
+                                        ISCSI_CREDS_UNIT_DIR "/iscsid.service");
+        r = target_device(t, &what);
+        if (r < 0)
+                return log_error_errno(r, "%s: no device name for LUN %llu: %m", t->credential,
+                                       (unsigned long long) t->lun);
+        r = compose_add_link(s, t, "initrd-root-device.target", "wants", login,
+                             ISCSI_CREDS_UNIT_DIR "/iscsi-creds-login@.service");
+        if (r >= 0)
+                r = compose_device_timeout(s, t, what);
+        if (r < 0)
+                return r;
+        r = kernel_cmdline_has_root();
+        if (r < 0)
+                log_warning_errno(r, "Cannot read the kernel command line (%m); writing sysroot.mount.");
+        if (r > 0) {
+                log_info("%s: \"root=\" is on the kernel command line: systemd-fstab-generator mounts /sysroot.",
+                         t->credential);
+                return 0;
+        }
+        return compose_sysroot(s, t, target_file, what);
+}
+
 /* Compose every file and link of the target, then write them all or none (unit_set_commit()). */
 static int generate_one(const char *dest, const Entry *e, CredentialFile *const *auth_files, size_t n_auth,
-                        const CredentialFile *initiator_file) {
+                        const CredentialFile *initiator_file, bool initrd) {
         _cleanup_(credential_file_freep) CredentialFile *auth = NULL, *luks = NULL;
         const Target *t = e->target;
         UnitSet s = { .dir = dest };
@@ -399,9 +389,12 @@ static int generate_one(const char *dest, const Entry *e, CredentialFile *const 
                                           name);
         }
 
-        r = t->mount ? compose_mount(&s, t, e->file) : 0;
+        if (t->root)
+                r = compose_root(&s, t, e->file, initrd);
+        else
+                r = t->mount ? compose_mount(&s, t, e->file) : 0;
         if (r >= 0)
-                r = compose_login(&s, t, e->file, auth, initiator_file);
+                r = compose_login(&s, t, e->file, auth, initiator_file, initrd);
         if (r >= 0 && luks)
                 r = compose_unlock(&s, t, e->file, luks);
         if (r < 0) {
@@ -454,7 +447,7 @@ static int check_conflicts(Entry *entries, size_t n) {
         return r;
 }
 
-static int run(const char *dest) {
+static int run(const char *dest, bool initrd) {
         _cleanup_(credential_file_freep) CredentialFile *initiator_file = NULL;
         CredentialFile **files = NULL, **auth_files = NULL;
         int initiator_r;
@@ -507,6 +500,12 @@ static int run(const char *dest) {
         for (size_t i = 0; i < n; i++) {
                 if (!entries[i].target)
                         continue;
+                /* The initrd mounts the root file system only; the host's boot does the rest. */
+                if (initrd && !entries[i].target->root) {
+                        log_debug("%s: not the root file system, left to the host.", files[i]->name);
+                        target_free(entries[i].target);
+                        continue;
+                }
                 if (!entries[i].target->initiator && initiator_r < 0) {
                         log_error("%s: skipping this target: it uses %s, which is invalid.", files[i]->name,
                                   INITIATOR_CREDENTIAL);
@@ -515,7 +514,7 @@ static int run(const char *dest) {
                         target_free(entries[i].target);
                         continue;
                 }
-                k = generate_one(dest, &entries[i], auth_files, n_auth, initiator_file);
+                k = generate_one(dest, &entries[i], auth_files, n_auth, initiator_file, initrd);
                 if (k < 0) {
                         log_error("%s: skipping this target.", files[i]->name);
                         if (r == 0)
@@ -541,12 +540,8 @@ int main(int argc, char *argv[]) {
                 return EXIT_FAILURE;
         }
 
-        /* The units describe the host's boot; in the initrd there is nothing to do. */
+        /* In the initrd only the root file system's target is acted on (systemd.generator(7):
+         * $SYSTEMD_IN_INITRD). */
         e = getenv("SYSTEMD_IN_INITRD");
-        if (e && streq(e, "1")) {
-                log_debug("Running in the initrd, nothing to do.");
-                return EXIT_SUCCESS;
-        }
-
-        return run(argv[1]) < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+        return run(argv[1], e && streq(e, "1")) < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -351,6 +351,15 @@ static int parse_luks(Target *t, const KeyValue *kv) {
         return 0;
 }
 
+static int parse_root(Target *t, const KeyValue *kv) {
+        int b = parse_boolean(kv->value);
+
+        if (b < 0)
+                return SYNTAX_ERROR(t, kv, EINVAL, "Invalid root \"%s\": expected \"yes\" or \"no\".", kv->value);
+        t->root = b;
+        return 0;
+}
+
 static const struct {
         const char *key;
         target_key_parser_t parse;
@@ -375,6 +384,7 @@ static const struct {
         { "multipath",                  parse_multipath },
         { "discovery",                  parse_discovery },
         { "what",                       parse_what },
+        { "root",                       parse_root },
 };
 
 /* Keys that may be given more than once. */
@@ -442,6 +452,27 @@ static int target_check_unit_names(Target *t, const unsigned seen[]) {
         return r;
 }
 
+/* "root = yes": the LUN holds the root file system, which the initrd mounts at /sysroot
+ * (bootup(7)); what a mount point and fstab(5) options would choose is fixed for it. */
+static int target_check_root(Target *t, const unsigned seen[]) {
+        const MountOptions *o = &t->mount_options;
+        int r = 0;
+
+        if (t->mount || key_seen("mount", seen))
+                r = log_syntax(t->credential, key_line("root", seen), LOG_ERR, EINVAL,
+                               "\"root = yes\" and \"mount\" exclude each other: the initrd mounts the root file "
+                               "system at /sysroot.");
+        if (t->luks)
+                r = log_syntax(t->credential, key_line("root", seen), LOG_ERR, EOPNOTSUPP,
+                               "\"root = yes\" with \"luks = yes\" is not supported.");
+        if (o->noauto || o->nofail || o->automount || o->idle_timeout_set)
+                r = log_syntax(t->credential, key_line("options", seen), LOG_ERR, EINVAL,
+                               "\"%s\" is meaningless for the root file system: the boot cannot go on without it.",
+                               o->automount ? "x-systemd.automount" : o->idle_timeout_set ? "x-systemd.idle-timeout" :
+                               o->noauto ? "noauto" : "nofail");
+        return r;
+}
+
 /* Checks across keys, after every line has been read. */
 static int target_check_complete(Target *t, const unsigned seen[]) {
         int r = 0;
@@ -451,32 +482,39 @@ static int target_check_complete(Target *t, const unsigned seen[]) {
                 r = log_syntax(t->credential, 0, LOG_ERR, EINVAL, "Missing required key \"target\" (or "
                                "\"discovery = sendtargets\").");
         /* What discovery finds is not known when the generator runs: no by-path name. */
-        if (t->discovery && (t->mount || t->luks) && !t->what && !key_seen("what", seen))
+        if (t->discovery && (t->mount || t->root || t->luks) && !t->what && !key_seen("what", seen))
                 r = log_syntax(t->credential, 0, LOG_ERR, EINVAL,
                                "\"discovery = sendtargets\" with \"%s\" needs \"what =\" (UUID=, LABEL=, PARTUUID= "
                                "or a /dev path): the by-path name of a discovered LUN is not known in advance.",
-                               t->mount ? "mount" : "luks");
+                               t->mount ? "mount" : t->root ? "root = yes" : "luks");
         if (t->portal.family == 0 && !key_seen("portal", seen))
                 r = log_syntax(t->credential, 0, LOG_ERR, EINVAL, "Missing required key \"portal\".");
         /* Several sessions to one LUN give several block devices for the same data: mount only
          * through dm-multipath, and name the device, whose WWID or file system the generator
          * cannot know in advance. */
-        if (t->n_portals > 1 && t->mount && !t->multipath)
+        if (t->n_portals > 1 && (t->mount || t->root) && !t->multipath)
+                r = log_syntax(t->credential, 0, LOG_ERR, EINVAL, "Several portals with \"%s\" need \"multipath = "
+                               "yes\".", t->mount ? "mount" : "root = yes");
+        if (t->multipath && (t->mount || t->root) && !t->what && !key_seen("what", seen))
                 r = log_syntax(t->credential, 0, LOG_ERR, EINVAL,
-                               "Several portals with \"mount\" need \"multipath = yes\".");
-        if (t->multipath && t->mount && !t->what && !key_seen("what", seen))
-                r = log_syntax(t->credential, 0, LOG_ERR, EINVAL,
-                               "\"multipath = yes\" with \"mount\" needs \"what =\" (UUID=, LABEL= or "
+                               "\"multipath = yes\" with \"%s\" needs \"what =\" (UUID=, LABEL= or "
                                "/dev/disk/by-id/dm-uuid-mpath-WWID): the by-path link names one path, not the "
-                               "multipath device.");
-        if (!t->mount && !key_seen("mount", seen)) {
+                               "multipath device.", t->mount ? "mount" : "root = yes");
+        if (t->root) {
+                int k = target_check_root(t, seen);
+
+                if (k < 0)
+                        r = k;
+        }
+        if (!t->mount && !key_seen("mount", seen) && !t->root) {
                 static const char *const need_mount[] = { "fstype", "options", "device-timeout" };
 
                 for (size_t i = 0; i < ELEMENTSOF(need_mount); i++)
                         for (size_t k = 0; k < ELEMENTSOF(target_keys); k++)
                                 if (streq(target_keys[k].key, need_mount[i]) && seen[k] > 0)
                                         r = log_syntax(t->credential, seen[k], LOG_ERR, EINVAL,
-                                                       "\"%s\" is only meaningful together with \"mount\".",
+                                                       "\"%s\" is only meaningful together with \"mount\" "
+                                                       "or \"root = yes\".",
                                                        need_mount[i]);
         }
         return r;

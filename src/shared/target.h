@@ -59,6 +59,8 @@ typedef struct Target {
         int login_retry_max;    /* node.session.initial_login_retry_max; -1: default */
         bool scan_auto;         /* node.session.scan: false ("manual", default) scans only @lun */
         bool luks;              /* the LUN holds LUKS: unlock with "iscsi.luks.ALIAS", mount the mapping */
+        bool root;              /* the LUN holds the root file system: the initrd logs in and mounts it at
+                                 * /sysroot; the session is never logged out by iscsi-creds */
 } Target;
 
 /**

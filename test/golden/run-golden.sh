@@ -8,7 +8,9 @@
 #     the unit directory compiled in, $ISCSI_CREDS_UNITDIR, as @UNITDIR@:
 #     /lib/systemd/system on Debian 12, /usr/lib/systemd/system from 13 on),
 #   - stderr with CASE.stderr, the exit status with CASE.status,
-# with the case directory's path replaced by @CREDDIR@. Finally
+# with the case directory's path replaced by @CREDDIR@. CASE.env, if there,
+# adds VAR=value lines to the generator's environment (SYSTEMD_IN_INITRD=1,
+# SYSTEMD_PROC_CMDLINE=..., as PID 1 and systemd's generators use them). Finally
 # "systemd-analyze verify" must accept every generated unit together with
 # the project's own units.
 #
@@ -25,8 +27,12 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 mkdir "$tmp/out" "$tmp/root"
 
+extra_env=()
+if [ -f "$golden/$name.env" ]; then
+        mapfile -t extra_env < <(grep -v '^#' "$golden/$name.env")
+fi
 status=0
-env -i PATH=/usr/bin:/bin CREDENTIALS_DIRECTORY="$case_dir" ISCSI_CREDS_ROOT="$tmp/root" \
+env -i PATH=/usr/bin:/bin CREDENTIALS_DIRECTORY="$case_dir" ISCSI_CREDS_ROOT="$tmp/root" "${extra_env[@]}" \
         "$generator" "$tmp/out" "$tmp/out" "$tmp/out" 2>"$tmp/stderr.raw" || status=$?
 
 # Verify the real output; compare a copy with this checkout's paths normalized.
@@ -75,7 +81,9 @@ if [ $((${#units[@]} + ${#instances[@]})) -gt 0 ]; then
         unit_path="$tmp/raw"
         for d in "${verify_dirs[@]}"; do unit_path="$unit_path:$d"; done
         # Trailing ':' appends systemd's default unit path (remote-fs.target etc.).
-        if ! (cd "$tmp/raw" && SYSTEMD_UNIT_PATH="$unit_path:" systemd-analyze verify --man=no \
+        # With CASE.env's SYSTEMD_IN_INITRD=1 PID 1's rules for the initrd apply (in_initrd()
+        # honours the variable): /sysroot mounts go before initrd-root-fs.target, not local-fs.target.
+        if ! (cd "$tmp/raw" && env "${extra_env[@]}" SYSTEMD_UNIT_PATH="$unit_path:" systemd-analyze verify --man=no \
                         --recursive-errors=one "${units[@]}" "${instances[@]}" iscsi-creds.target) >"$tmp/verify" 2>&1; then
                 cat "$tmp/verify" >&2
                 echo "FAIL: $name: systemd-analyze verify rejected the generated units" >&2
