@@ -25,7 +25,7 @@ typedef struct AddArgs {
         const char *alias;
         const char *target, *portal, *tpgt, *lun, *iface, *mount, *fstype, *options, *device_timeout;
         const char *username, *username_in;
-        bool mutual, no_chap, print, force;
+        bool mutual, no_chap, print, force, root;
         EncryptOptions enc;
 } AddArgs;
 
@@ -46,6 +46,8 @@ static void add_help(void) {
                "     --lun=N               LUN (default 0)\n"
                "     --iface=NAME          open-iscsi iface (default \"default\")\n"
                "     --mount=PATH          Mount the LUN there (else attach only)\n"
+               "     --root                The LUN holds the root file system (the initrd mounts\n"
+               "                           it; seal with --with-key=tpm2 or auto-initrd)\n"
                "     --fstype=TYPE         File system type (default: probed)\n"
                "     --options=OPTS        Mount options (_netdev is always added)\n"
                "     --device-timeout=SPAN How long to wait for the device, e.g. 2min\n"
@@ -97,7 +99,7 @@ static int add_parse_argv(int argc, char *argv[], AddArgs *a) {
         enum {
                 ARG_TARGET = 0x100, ARG_PORTAL, ARG_TPGT, ARG_LUN, ARG_IFACE, ARG_MOUNT, ARG_FSTYPE, ARG_OPTIONS,
                 ARG_DEVICE_TIMEOUT, ARG_USERNAME, ARG_MUTUAL, ARG_USERNAME_IN, ARG_NO_CHAP, ARG_WITH_KEY,
-                ARG_NOT_AFTER, ARG_PRINT, ARG_FORCE,
+                ARG_NOT_AFTER, ARG_PRINT, ARG_FORCE, ARG_ROOT,
         };
         static const struct option options[] = {
                 { "help", no_argument, NULL, 'h' },
@@ -107,6 +109,7 @@ static int add_parse_argv(int argc, char *argv[], AddArgs *a) {
                 { "lun", required_argument, NULL, ARG_LUN },
                 { "iface", required_argument, NULL, ARG_IFACE },
                 { "mount", required_argument, NULL, ARG_MOUNT },
+                { "root", no_argument, NULL, ARG_ROOT },
                 { "fstype", required_argument, NULL, ARG_FSTYPE },
                 { "options", required_argument, NULL, ARG_OPTIONS },
                 { "device-timeout", required_argument, NULL, ARG_DEVICE_TIMEOUT },
@@ -134,6 +137,7 @@ static int add_parse_argv(int argc, char *argv[], AddArgs *a) {
                 case ARG_LUN: a->lun = optarg; break;
                 case ARG_IFACE: a->iface = optarg; break;
                 case ARG_MOUNT: a->mount = optarg; break;
+                case ARG_ROOT: a->root = true; break;
                 case ARG_FSTYPE: a->fstype = optarg; break;
                 case ARG_OPTIONS: a->options = optarg; break;
                 case ARG_DEVICE_TIMEOUT: a->device_timeout = optarg; break;
@@ -168,6 +172,7 @@ static int build_target_text(const AddArgs *a, KvText *t) {
                 { "fstype", a->fstype },
                 { "options", a->options },
                 { "device-timeout", a->device_timeout },
+                { "root", a->root ? "yes" : NULL },
         };
         int r;
 

@@ -106,3 +106,19 @@ int verb_cat(int argc, char *argv[]);
  * Return: 0; -ENOENT for a named target that is not declared; -ENOMEM.
  */
 int verb_status(int argc, char *argv[]);
+
+/**
+ * verb_initrd_credentials() - "iscsi-creds initrd-credentials"
+ *
+ * For the initrd (the dracut module): the one valid target with "root =
+ * yes" on the generator's search path, its secrets credential and the
+ * iscsi.initiatorname credential it uses, printed as "SOURCE<TAB>PATH IN THE
+ * INITRD" lines. The secrets must be encrypted with a key the initrd has: a
+ * TPM2 (tpm2) or none (null, with a warning); the host key
+ * (/var/lib/systemd/credential.secret) is on the root file system.
+ *
+ * Return: 0; RET_USAGE; -ENOENT (no root target); -ENOTUNIQ (several);
+ * -EPERM (secrets in plaintext or sealed with the host key); errors of
+ * find_auth_credential(), credential_sealing(); -EIO writing stdout.
+ */
+int verb_initrd_credentials(int argc, char *argv[]);

@@ -27,6 +27,7 @@ int main(int argc, char *argv[]) {
                 { "import-iscsid-conf", verb_import_iscsid_conf },
                 { "cat", verb_cat },
                 { "status", verb_status },
+                { "initrd-credentials", verb_initrd_credentials },
         };
         const char *verb;
         int status;

@@ -93,6 +93,12 @@ static int compose_paths(UnitSet *s, const Target *t, const char *login_unit) {
         return compose_add_link(s, t, unit, "d", "50-credentials.conf", dest);
 }
 
+static bool sealing_uses_tpm2(int s) {
+        return s == CREDENTIAL_SEALING_TPM2 || s == CREDENTIAL_SEALING_TPM2_WITH_PUBLIC_KEY ||
+               s == CREDENTIAL_SEALING_HOST_TPM2 || s == CREDENTIAL_SEALING_HOST_TPM2_SCOPED ||
+               s == CREDENTIAL_SEALING_HOST_TPM2_WITH_PUBLIC_KEY;
+}
+
 static int compose_login(UnitSet *s, const Target *t, const CredentialFile *target_file,
                          const CredentialFile *auth_file, const CredentialFile *initiator_file, bool initrd) {
         _cleanup_free_ char *unit = target_login_unit(t);
@@ -120,6 +126,14 @@ static int compose_login(UnitSet *s, const Target *t, const CredentialFile *targ
          * across the switch to the host's systemd, which then knows the session is there. */
         if (r >= 0 && initrd)
                 r = compose_set(u, t, "IgnoreOnIsolate", "yes");
+        /* PID 1 decrypts a TPM2-sealed secret when the unit starts, and in the initrd the
+         * login comes early: wait for the TPM's resource manager, as tpm2.target (systemd
+         * 256) does; systemd 252 has no such target. Only the header is read. */
+        if (r >= 0 && initrd && auth_file && auth_file->encrypted && sealing_uses_tpm2(credential_sealing(auth_file->path))) {
+                r = compose_set(u, t, "Wants", "dev-tpmrm0.device");
+                if (r >= 0)
+                        r = compose_set(u, t, "After", "dev-tpmrm0.device");
+        }
         if (r >= 0 && (t->multipath || initrd))
                 fputc('\n', u->f);
         if (r < 0) {

@@ -30,6 +30,8 @@ void help_main(void) {
                "  cat [ALIAS...]      Print the units the generator writes (no secrets)\n"
                "  status [--json] [ALIAS...]\n"
                "                      Show each target's unit, session, device and mount\n"
+               "  initrd-credentials  List the credentials an initrd needs for a root file system\n"
+               "                      on a LUN (root = yes); run by the dracut module\n"
                "  login ALIAS         Write the node record and log in (run by\n"
                "                      iscsi-creds-login@ALIAS.service)\n"
                "  reload ALIAS        Log in the paths of ALIAS that have no session\n"
