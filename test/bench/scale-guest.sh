@@ -77,7 +77,8 @@ cpu_report() {
         [ "$k" = busy ] && a[busy.d]=$v
         echo "VMTEST TIME cpu:$k $(secs "$v")"
     done < <(cpu_snapshot)
-    echo "VMTEST TIME cpu:other $(secs $((a[busy.d] - named)))"
+    v=$((${a[busy.d]} - named))
+    echo "VMTEST TIME cpu:other $(secs "$v")"
 }
 
 # stats: reads numbers (µs), prints "mean M max X n K" in seconds
@@ -159,17 +160,49 @@ login_steps() {
     done
 }
 
+# unit_cpu UNIT: CPU time (µs) of UNIT's current start (systemd resets
+# CPUUsageNSec= when a unit starts; a oneshot with RemainAfterExit= keeps it)
+unit_cpu() { echo $(($(systemctl show -P CPUUsageNSec "$1") / 1000)); }
+
+# run_cpu NAME PROPERTY... -- CMD...: CPU time (µs) of CMD run as the transient
+# oneshot NAME.service with those properties (the fork, the sandbox PID 1's
+# child sets up, CMD); its output dropped.
+run_cpu() {
+    local name=$1 t
+    local -a props=()
+    shift
+    while [ "$1" != -- ]; do props+=(-p "$1"); shift; done
+    shift
+    systemd-run -q --unit="$name" -p Type=oneshot -p RemainAfterExit=yes -p StandardOutput=null \
+        "${props[@]}" "$@" || return 1
+    t=$(unit_cpu "$name.service")
+    systemctl stop "$name.service"
+    echo "$t"
+}
+
 # scale_login_cost ALIAS IQN ROUNDS: the helper's own cost per login. With the
 # boot done, ALIAS's mount and login are stopped (logged out), then ROUNDS
 # times, alternating: "systemctl start iscsi-creds-login@ALIAS.service" (PID 1
 # decrypting the credentials, the sandbox, the helper) against a bare
 # "iscsiadm -m node --login" of the same target with a record written just
 # before in a private tmpfs (what the helper does without it); each followed by
-# a logout. Prints VMTEST TIME login-cost:creds|bare mean M max X n K and the
-# ratio.
+# a logout. Prints VMTEST TIME login-cost:creds|bare mean M max X n K (wall
+# time), then the CPU time of each (cpu-creds: the login unit's CPUUsageNSec=,
+# cpu-bare: the same bare login as a transient unit) and of /bin/true as a
+# transient unit alone (cpu-true) and with the login unit's sandbox and
+# credentials (cpu-sandbox), with the count of mounts and sessions they ran
+# next to: what a login costs beyond iscsiadm, and what of it grows with N.
 scale_login_cost() {
     local alias=$1 iqn=$2 rounds=$3 unit login=iscsi-creds-login@$1.service i t0 t1 user pw
-    local -a creds=() bare=()
+    local -a creds=() bare=() c_creds=() c_bare=() c_true=() c_sandbox=() sandbox=()
+    local db=/etc/iscsi
+    [ -d /var/lib/iscsi ] && db=/var/lib/iscsi
+    # the login unit's sandbox (iscsi-creds-login@.service) and its credentials
+    sandbox=("TemporaryFileSystem=$db/nodes:mode=0700 $db/send_targets:mode=0700" LimitCORE=0
+        NoNewPrivileges=yes ProtectSystem=strict ReadWritePaths=/run
+        "RestrictAddressFamilies=AF_UNIX AF_NETLINK AF_INET AF_INET6"
+        "LoadCredential=iscsi.target.$alias:/etc/credstore/iscsi.target.$alias"
+        "LoadCredentialEncrypted=iscsi.auth.$alias:/etc/credstore.encrypted/iscsi.auth.$alias")
     unit=$(systemd-escape --path --suffix=mount "/mnt/$alias")
     read -r user pw < <(zcat -f "$CREDENTIALS_DIRECTORY/vmtest.tgt" |
         awk -v t="${alias#s}" '$1 == "account" && $2 == t { print $3, $4; exit }')
@@ -179,7 +212,10 @@ scale_login_cost() {
         systemctl start "$login" || { result login-cost FAIL "$login did not start"; return; }
         t1=$(date +%s%N)
         creds+=($(((t1 - t0) / 1000)))
+        c_creds+=("$(unit_cpu "$login")")
         systemctl stop "$login"
+        c_true+=("$(run_cpu vmtest-true-$i -- /bin/true)")
+        c_sandbox+=("$(run_cpu vmtest-sandbox-$i "${sandbox[@]}" -- /bin/true)")
         t0=$(date +%s%N)
         # shellcheck disable=SC2016  # expanded by the inner shell
         printf '%s\n' "$pw" | unshare -m --propagation private bash -euc '
@@ -194,10 +230,74 @@ scale_login_cost() {
             { result login-cost FAIL "bare iscsiadm login failed"; return; }
         t1=$(date +%s%N)
         bare+=($(((t1 - t0) / 1000)))
-        iscsiadm -m session -r "$(iscsiadm -m session | awk -v t="$iqn" '$4 == t { gsub(/[][]/, "", $2); print $2 }')" \
-            --logout >/dev/null
+        logout_target "$iqn"
+        # the same bare login, as a transient unit for its CPU time
+        (umask 077; printf '%s\n' "$pw" >/run/vmtest-bare-pw)
+        # shellcheck disable=SC2016  # expanded by the inner shell
+        c_bare+=("$(run_cpu vmtest-bare-$i -- unshare -m --propagation private bash -euc '
+            db=$3
+            mount -t tmpfs -o mode=0700 tmpfs "$db/nodes"
+            read -r pw </run/vmtest-bare-pw
+            iscsiadm -m node -o new -T "$1" -p 127.0.0.1:3260,1 >/dev/null
+            rec=$(find "$db/nodes" -type f | head -n1)
+            printf "node.session.auth.authmethod = CHAP\nnode.session.auth.username = %s\nnode.session.auth.password = %s\n" \
+                "$2" "$pw" >>"$rec"
+            iscsiadm -m node -T "$1" -p 127.0.0.1:3260,1 --login >/dev/null' bare "$iqn" "$user" "$db")") ||
+            { result login-cost FAIL "bare iscsiadm login (transient unit) failed"; return; }
+        rm -f /run/vmtest-bare-pw
+        logout_target "$iqn"
     done
     echo "VMTEST TIME login-cost:creds $(printf '%s\n' "${creds[@]}" | stats)"
     echo "VMTEST TIME login-cost:bare $(printf '%s\n' "${bare[@]}" | stats)"
+    echo "VMTEST TIME login-cost:cpu-creds $(printf '%s\n' "${c_creds[@]}" | stats)"
+    echo "VMTEST TIME login-cost:cpu-bare $(printf '%s\n' "${c_bare[@]}" | stats)"
+    echo "VMTEST TIME login-cost:cpu-true $(printf '%s\n' "${c_true[@]}" | stats)"
+    echo "VMTEST TIME login-cost:cpu-sandbox $(printf '%s\n' "${c_sandbox[@]}" | stats)"
+    echo "VMTEST TIME login-cost:next-to $(wc -l </proc/self/mountinfo) mounts, $(find /sys/class/iscsi_session -mindepth 1 -maxdepth 1 | wc -l) sessions"
     result login-cost PASS "$rounds logins each way"
+}
+
+# logout_target IQN: logs out IQN's session (no unit of ours owns it)
+logout_target() {
+    iscsiadm -m session -r "$(iscsiadm -m session | awk -v t="$1" '$4 == t { gsub(/[][]/, "", $2); print $2 }')" \
+        --logout >/dev/null
+}
+
+# sandbox_cost M ROUNDS: CPU time of /bin/true as a transient unit with each
+# part of the login unit's sandbox (iscsi-creds-login@.service), next to the
+# guest's own mounts and then with M more (tmpfs on /mnt/sandbox-K, as M
+# mounted LUNs would be): which part of the sandbox grows with the mounts.
+# Prints VMTEST TIME sandbox:VARIANT@MOUNTS mean M max X n K.
+sandbox_cost() {
+    local m=$1 rounds=$2 k i v name db=/etc/iscsi t
+    local -A sets=()
+    [ -d /var/lib/iscsi ] && db=/var/lib/iscsi
+    mkdir -p /etc/credstore
+    printf 'x = 1\n' >/etc/credstore/vmtest.sandbox
+    sets[none]=""
+    sets[strict]="ProtectSystem=strict|ReadWritePaths=/run"
+    sets[full]="ProtectSystem=full"
+    sets[tmpfs]="TemporaryFileSystem=$db/nodes:mode=0700 $db/send_targets:mode=0700"
+    sets[creds]="LoadCredential=vmtest.sandbox:/etc/credstore/vmtest.sandbox"
+    sets[login]="${sets[strict]}|${sets[tmpfs]}|${sets[creds]}|NoNewPrivileges=yes|LimitCORE=0|RestrictAddressFamilies=AF_UNIX AF_NETLINK AF_INET AF_INET6"
+    sets[login-full]="${sets[full]}|${sets[tmpfs]}|${sets[creds]}|NoNewPrivileges=yes|LimitCORE=0|RestrictAddressFamilies=AF_UNIX AF_NETLINK AF_INET AF_INET6"
+    for pass in base more; do
+        if [ "$pass" = more ]; then
+            for ((k = 0; k < m; k++)); do
+                mkdir -p "/mnt/sandbox-$k" && mount -t tmpfs -o size=1M tmpfs "/mnt/sandbox-$k"
+            done
+        fi
+        t=$(wc -l </proc/self/mountinfo)
+        for v in none strict full tmpfs creds login login-full; do
+            local -a samples=() p=()
+            IFS='|' read -r -a p <<<"${sets[$v]}"
+            for ((i = 0; i < rounds; i++)); do
+                name=vmtest-sb-$v-$pass-$i
+                samples+=("$(run_cpu "$name" "${p[@]}" -- /bin/true)")
+            done
+            echo "VMTEST TIME sandbox:$v@$t $(printf '%s\n' "${samples[@]}" | stats)"
+        done
+    done
+    for ((k = 0; k < m; k++)); do umount "/mnt/sandbox-$k"; done
+    result sandbox-cost PASS "$rounds runs per variant, $m extra mounts"
 }

@@ -120,3 +120,16 @@ EOF
     check "scale_login_cost s1 $IQN:s1 ${BENCH_LOGIN_ROUNDS:-5}"
     expect login-cost
 }
+
+# scale-sandbox: no targets; the CPU time of each part of the login unit's
+# sandbox next to the guest's own mounts and next to BENCH_MOUNTS (default
+# 150) more (scale-guest.sh: sandbox_cost). Run it with
+#   test/vm/run.sh --scenario-file test/bench/scale-scenario.sh scale-sandbox
+scenario_scale-sandbox() {
+    ln -sf /dev/null "$ROOT/etc/systemd/system/vmtest-sampler.service"
+    install -m 0755 "$BENCH_DIR/scale-guest.sh" "$ROOT/usr/local/lib/vmtest/"
+    SCENARIO_TIMEOUT=900
+    check ". /usr/local/lib/vmtest/scale-guest.sh"
+    check "sandbox_cost ${BENCH_MOUNTS:-150} 3"
+    expect sandbox-cost
+}
