@@ -108,6 +108,9 @@ int main(int argc, char *argv[]) {
 
         if (need_alias(argc, argv, verb) < 0)
                 return EXIT_USAGE;
+        /* In the initrd (os-release(5): /etc/initrd-release, systemd's own test) a failed root
+         * login stops the boot; say why on the console, not only in its journal. */
+        log_set_console_errors(access("/etc/initrd-release", F_OK) >= 0);
         if (getenv("JOURNAL_STREAM")) {
                 /* Read while we are alive: it is what journald could not read after our exit. */
                 if (sd_pid_get_unit(0, &own_unit) < 0)
