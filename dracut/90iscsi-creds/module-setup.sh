@@ -47,6 +47,16 @@ install() {
         chmod 0600 "${initdir}${dst}"
     done <<< "$list"
 
+    # iscsid wants the initiator name (Debian's iscsid.service checks it with
+    # startup-checks.sh first); the targets' ACLs know this machine by it.
+    if [ -f /etc/iscsi/initiatorname.iscsi ]; then
+        if grep -q '^GenerateName=yes' /etc/iscsi/initiatorname.iscsi; then
+            dwarn "iscsi-creds: /etc/iscsi/initiatorname.iscsi has no name yet (GenerateName=yes): the initrd would make a new one at every boot; start iscsid once, or set one"
+        fi
+        inst_simple /etc/iscsi/initiatorname.iscsi
+    fi
+    inst_multiple -o /lib/open-iscsi/startup-checks.sh /usr/lib/open-iscsi/startup-checks.sh grep
+
     inst_multiple iscsi-creds
     inst_simple "$systemdutildir/system-generators/iscsi-creds-generator"
     inst_multiple \

@@ -47,3 +47,17 @@ rand_str() {
     done
     printf '%s' "${s:0:$1}"
 }
+
+# runtime_packages STAGE: the Debian packages holding the shared libraries the
+# ELF files installed under STAGE need (resolved on this machine, which runs
+# the guest's release): build-image.sh --extra takes them.
+runtime_packages() {
+    local f lib
+    find "$1" -type f | while read -r f; do
+        [ "$(head -c 4 "$f" | od -An -c | tr -d ' ')" = '177ELF' ] || continue
+        ldd "$f" 2>/dev/null | awk '$2 == "=>" && $3 ~ /^\// { print $3 }'
+    done | sort -u | while read -r lib; do
+        dpkg -S "$lib" 2>/dev/null || dpkg -S "/usr$lib" 2>/dev/null ||
+            dpkg -S "$(readlink -f "$lib")" 2>/dev/null || true
+    done | cut -d: -f1 | sort -u | paste -sd' '
+}

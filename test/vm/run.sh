@@ -175,19 +175,6 @@ build_product() {
         tail -n 30 "$VM_WORK/logs/install.log" >&2; die "meson install failed"; }
     log "installed into $STAGE: $(cd "$STAGE" && find . -type f | sort | tr '\n' ' ')"
 }
-# Debian packages holding the shared libraries the installed ELF files need
-# (resolved on the host, which runs the same release as the guest).
-runtime_packages() {
-    local f lib
-    find "$STAGE" -type f | while read -r f; do
-        [ "$(head -c 4 "$f" | od -An -c | tr -d ' ')" = '177ELF' ] || continue
-        ldd "$f" 2>/dev/null | awk '$2 == "=>" && $3 ~ /^\// { print $3 }'
-    done | sort -u | while read -r lib; do
-        dpkg -S "$lib" 2>/dev/null || dpkg -S "/usr$lib" 2>/dev/null ||
-            dpkg -S "$(readlink -f "$lib")" 2>/dev/null || true
-    done | cut -d: -f1 | sort -u | paste -sd' '
-}
-
 # A guest of another release than this machine's gets the project built in a
 # build root of that release (test/release/build.sh), against its libraries.
 build_product_in_release_root() {
@@ -243,7 +230,7 @@ if [ "$fake" = 0 ] && [ "$VM_RELEASE" != "$HOST_RELEASE" ]; then
     # libopeniscsiusr, libcryptsetup12, json-c, libyaml); check_guest_libs verifies it
 elif [ "$fake" = 0 ]; then
     build_product
-    EXTRA_PKGS=$(runtime_packages)
+    EXTRA_PKGS=$(runtime_packages "$STAGE")
     log "project runtime packages: $EXTRA_PKGS"
     [ "$want_debs" = 0 ] || build_debs_here
 fi
