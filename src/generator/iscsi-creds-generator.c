@@ -113,7 +113,7 @@ static int compose_login(UnitSet *s, const Target *t, const CredentialFile *targ
         if (r < 0)
                 return log_error_errno(r, "%s: cannot create a drop-in for %s: %m", t->credential, unit);
         r = compose_source_comment(u, t, target_file);
-        if (r >= 0 && (t->multipath || initrd))
+        if (r >= 0 && (t->multipath || t->root))
                 fputs("[Unit]\n", u->f);
         /* The paths are claimed by multipathd, which assembles the device the mount names. */
         if (r >= 0 && t->multipath) {
@@ -122,9 +122,9 @@ static int compose_login(UnitSet *s, const Target *t, const CredentialFile *targ
                         r = compose_set(u, t, "After", "multipathd.service");
         }
         /* The root file system's login stays active when the initrd isolates
-         * initrd-switch-root.target (systemd.unit(5)), as its sysroot.mount does, and so
-         * across the switch to the host's systemd, which then knows the session is there. */
-        if (r >= 0 && initrd)
+         * initrd-switch-root.target and when the host's systemd then isolates default.target
+         * (systemd.unit(5)), as the root mount does: the host knows the session is there. */
+        if (r >= 0 && t->root)
                 r = compose_set(u, t, "IgnoreOnIsolate", "yes");
         /* PID 1 decrypts a TPM2-sealed secret when the unit starts, and in the initrd the
          * login comes early: wait for the TPM's resource manager, as tpm2.target (systemd
@@ -134,7 +134,7 @@ static int compose_login(UnitSet *s, const Target *t, const CredentialFile *targ
                 if (r >= 0)
                         r = compose_set(u, t, "After", "dev-tpmrm0.device");
         }
-        if (r >= 0 && (t->multipath || initrd))
+        if (r >= 0 && (t->multipath || t->root))
                 fputc('\n', u->f);
         if (r < 0) {
                 unit_file_discard(u);
