@@ -57,14 +57,6 @@ install() {
     fi
     inst_multiple -o /lib/open-iscsi/startup-checks.sh /usr/lib/open-iscsi/startup-checks.sh grep
 
-    # initrd-cleanup.service runs "systemctl --no-block isolate initrd-switch-root.target",
-    # and on a slow machine the isolate stopped it (SIGTERM) before that systemctl
-    # exited: the initrd then went to emergency mode with the root mounted (systemd 252
-    # with dracut 059 under qemu TCG, 2 of 3 boots; systemd issue 4343). Kept out of the
-    # isolate, it ends by itself; initrd-switch-root.target is ordered after it anyway.
-    mkdir -p "${initdir}${systemdsystemunitdir}/initrd-cleanup.service.d"
-    printf '[Unit]\nIgnoreOnIsolate=yes\n' > "${initdir}${systemdsystemunitdir}/initrd-cleanup.service.d/50-iscsi-creds.conf"
-
     inst_multiple iscsi-creds
     inst_simple "$systemdutildir/system-generators/iscsi-creds-generator"
     inst_multiple \

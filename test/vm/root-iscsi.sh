@@ -161,6 +161,7 @@ boot() {
         initrd=$W/initrd-local.img cmdline="root=/dev/vda rw console=ttyS0 quiet"
     fi
     swtpm_qemu
+    rm -f "$log"
     t0=$(date +%s)
     log "boot $name (limit $limit s)"
     timeout -k 10 "$limit" qemu-system-x86_64 -accel tcg -m 2048 -smp 2 -nographic -no-reboot \
@@ -188,10 +189,14 @@ rm -rf "$W" && mkdir -p "$W"
 build
 IMG=$(dracut_image)
 PW=$(rand_str 20) MARKER=$(rand_str 16)
+# for --keep (debugging a boot by hand): the test's secret, removed otherwise
+if [ "$keep" = 1 ]; then (umask 077; printf '%s\n' "$PW" >"$W/secret"); fi
 ROOT=$W/root
 log "root tree"
 cp -a "$IMG" "$ROOT"
 tar -C "$W/stage" -cf - . | tar -C "$ROOT" --keep-directory-symlink -xf -
+# as the Debian package does (README: "systemctl enable iscsi-creds.target")
+chroot "$ROOT" systemctl enable iscsi-creds.target >/dev/null 2>&1
 # the root is the LUN the initrd mounts; nothing in fstab for /
 printf '# / is mounted by the initrd from the iSCSI LUN (iscsi.target.root)\n' >"$ROOT/etc/fstab"
 systemd-machine-id-setup --root="$ROOT" >/dev/null
@@ -273,7 +278,7 @@ SECRET_B64=$(printf '%s\n' "$PW" | base64 -w0)   # add reads the secret from std
 boot 0 600 "" -drive "file=$W/root.img,format=raw,if=virtio" \
     -smbios "type=11,value=io.systemd.credential.binary:roottest.secret=$SECRET_B64"
 if console_has 0 'ROOTTEST provisioned' >/dev/null; then
-    record provision PASS "iscsi-creds add --root --with-key=tpm2 in the guest, then initrd-credentials: $(console_has 0 $'\t/etc/credstore' | tr '\n\t' '  ')"
+    record provision PASS "iscsi-creds add --root --with-key=tpm2 in the guest, then initrd-credentials: $(console_has 0 $'\t/etc/credstore' | cut -f2 | tr '\n' ' ')"
 else
     record provision FAIL "no ROOTTEST provisioned on the console (see $W/console-0.log)"
     echo "$PASSED passed, $FAILED failed"
@@ -316,7 +321,24 @@ fi
 tgt_start
 tgt_account rootuser "$PW"
 
-boot 1 600 ""
+# boot_root N: boot N from the LUN; again (at most 3 attempts) when the initrd's
+# switch to the root failed before the login mattered: initrd-cleanup.service
+# was killed by SIGTERM while it isolated initrd-switch-root.target, the root
+# still mounted (systemd 252, dracut 059, TCG: seen in 3 of 5 boots here;
+# systemd issue 4343 describes the same symptom). Each retry is printed.
+RETRIES=0
+boot_root() {
+    local n=$1 attempt
+    for attempt in 1 2 3; do
+        boot "$n" 600 'Failed to start .*initrd-switch-root'
+        [ "$BOOT_END" = stopped ] || return 0
+        RETRIES=$((RETRIES + 1))
+        echo "RETRY root-iscsi/boot$n: attempt $attempt: the initrd's switch to the root failed (initrd-switch-root.service); booting again"
+        cp "$W/console-$n.log" "$W/console-$n.attempt$attempt.log"
+    done
+}
+
+boot_root 1
 check_boot() {  # N
     local n=$1
     if console_has "$n" 'ROOTTEST done' >/dev/null; then
@@ -343,7 +365,7 @@ else
     record boot1-write FAIL "marker not written"
 fi
 
-boot 2 600 ""
+boot_root 2
 check_boot 2
 if console_has 2 "ROOTTEST marker-read $MARKER" >/dev/null; then
     record boot2-read PASS "the marker of boot 1 read back"
