@@ -66,8 +66,10 @@ static void journal_entry(sd_journal *j, CredentialFailure *f) {
 }
 
 /* What PID 1 logged at error level for the start @m of @unit: the messages of its invocation, and
- * of any process in the unit's cgroup since it began (systemd 252 decrypts the credentials in a
- * child process, "(sd-mkdcred)"). journald may store them a moment after the unit failed. */
+ * of any process in the unit's cgroup since it began (systemd 252 and 257 decrypt the credentials
+ * in a child process, "(sd-mkdcred)"). journald may store them a moment after the unit failed, and
+ * the child's reason after PID 1's own "Failed to set up credentials" (seen in CI on 257): so only
+ * an expiry ends the wait early; any other reason is what was found when JOURNAL_WAIT ran out. */
 static void journal_scan(const char *unit, const ServiceExecMain *m, CredentialFailure *f) {
         _cleanup_(sd_journal_closep) sd_journal *j = NULL;
         usec_t deadline = now_usec(CLOCK_MONOTONIC) + JOURNAL_WAIT;
@@ -96,7 +98,7 @@ static void journal_scan(const char *unit, const ServiceExecMain *m, CredentialF
                 while (sd_journal_next(j) > 0)
                         journal_entry(j, f);
                 now = now_usec(CLOCK_MONOTONIC);
-                if (f->error || now >= deadline || sd_journal_wait(j, deadline - now) < 0)
+                if (f->expired || now >= deadline || sd_journal_wait(j, deadline - now) < 0)
                         return;
         }
 }

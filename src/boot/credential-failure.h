@@ -43,7 +43,8 @@ typedef struct CredentialFailure {
  *
  * Asks PID 1 for the unit's ExecMainCode/ExecMainStatus, InvocationID and
  * credentials, and the journal for the messages of that start of the unit
- * (waits up to 3 s for journald to have stored PID 1's error).
+ * (reads for 3 s, less when it finds a credential's --not-after passed:
+ * journald may store PID 1's error and the decrypting child's reason late).
  *
  * Return: 1 if the unit's last main process exited with 243; 0 if not (still
  * running, succeeded, failed otherwise); -errno of sd-bus.
