@@ -50,12 +50,14 @@ typedef struct Entry {
 } Entry;
 
 /* The credential lines PID 1 needs (LoadCredential= or LoadCredentialEncrypted=; NULL entries
- * skipped), as a [Service] section after what @u holds; @u goes to the set, or is dropped on
- * error. */
-static int add_credentials(UnitSet *s, const Target *t, UnitFile *u, const CredentialFile *const *creds, size_t n) {
+ * skipped), in a [Service] section after what @u holds (opened here unless @in_service: @u ends
+ * inside one); @u goes to the set, or is dropped on error. */
+static int add_credentials(UnitSet *s, const Target *t, UnitFile *u, bool in_service, const CredentialFile *const *creds,
+                           size_t n) {
         int r = 0;
 
-        fputs("[Service]\n", u->f);
+        if (!in_service)
+                fputs("[Service]\n", u->f);
         for (size_t i = 0; i < n && r >= 0; i++)
                 if (creds[i]) {
                         _cleanup_free_ char *v = NULL;
@@ -70,11 +72,11 @@ static int add_credentials(UnitSet *s, const Target *t, UnitFile *u, const Crede
         return compose_add_file(s, u, t, r);
 }
 
-/* A drop-in for instance @unit of a shipped template: its credentials, and the link from
- * iscsi-creds.target. */
-static int add_instance(UnitSet *s, const Target *t, UnitFile *u, const char *unit, const char *template_path,
-                        const CredentialFile *const *creds, size_t n) {
-        int r = add_credentials(s, t, u, creds, n);
+/* A drop-in for instance @unit of a shipped template: its credentials (@in_service: @u ends
+ * inside a [Service] section), and the link from iscsi-creds.target. */
+static int add_instance(UnitSet *s, const Target *t, UnitFile *u, bool in_service, const char *unit,
+                        const char *template_path, const CredentialFile *const *creds, size_t n) {
+        int r = add_credentials(s, t, u, in_service, creds, n);
 
         if (r < 0)
                 return r;
@@ -136,11 +138,18 @@ static int compose_login(UnitSet *s, const Target *t, const CredentialFile *targ
         }
         if (r >= 0 && (t->multipath || t->root))
                 fputc('\n', u->f);
+        /* In the initrd a failed root login stops the boot: its lines go to the console too
+         * (systemd.exec(5) "journal+console"), where the admin looks. */
+        if (r >= 0 && initrd) {
+                fputs("[Service]\n", u->f);
+                r = compose_set(u, t, "StandardError", "journal+console");
+        }
         if (r < 0) {
                 unit_file_discard(u);
                 return r;
         }
-        r = add_instance(s, t, u, unit, ISCSI_CREDS_UNIT_DIR "/iscsi-creds-login@.service", creds, ELEMENTSOF(creds));
+        r = add_instance(s, t, u, initrd, unit, ISCSI_CREDS_UNIT_DIR "/iscsi-creds-login@.service", creds,
+                         ELEMENTSOF(creds));
         if (r < 0)
                 return r;
         return compose_paths(s, t, unit);
@@ -177,7 +186,7 @@ static int compose_unlock(UnitSet *s, const Target *t, const CredentialFile *tar
                 unit_file_discard(u);
                 return r;
         }
-        return add_instance(s, t, u, unit, ISCSI_CREDS_UNIT_DIR "/iscsi-creds-unlock@.service",
+        return add_instance(s, t, u, false, unit, ISCSI_CREDS_UNIT_DIR "/iscsi-creds-unlock@.service",
                             (const CredentialFile *const[]) { target_file, luks_file }, 2);
 }
 
@@ -339,11 +348,28 @@ static int compose_mount(UnitSet *s, const Target *t, const CredentialFile *targ
         return compose_device_timeout(s, t, what);
 }
 
+/* On the host the root session needs iscsid for its error recovery, and nothing else starts it
+ * (no iscsiadm runs for the session). Wants= is not enough: the initrd's iscsid is killed at the
+ * switch to the host's systemd, which may only notice after it queued the boot's jobs, and then
+ * leaves it dead (seen in the root-iscsi VM). Upholds= (systemd.unit(5), 249) starts it again
+ * whenever iscsi-creds.target is active and iscsid is not. */
+static int compose_root_iscsid(UnitSet *s, const Target *t) {
+        UnitFile *u;
+        int r;
+
+        r = unit_dropin_create(s->dir, "iscsi-creds.target", "50-root-iscsid.conf", &u);
+        if (r < 0)
+                return log_error_errno(r, "%s: cannot create a drop-in for iscsi-creds.target: %m", t->credential);
+        fputs("[Unit]\n", u->f);
+        r = compose_set(u, t, "Upholds", "iscsid.service");
+        return compose_add_file(s, u, t, r);
+}
+
 /* "root = yes". In the initrd: the login is pulled in by initrd-root-device.target, the device
  * waits for it (device-timeout counts from the login), and /sysroot is mounted from the LUN
  * unless "root=" on the kernel command line has systemd-fstab-generator do that. On the host the
- * root file system is mounted already: its session is used (no second login) and needs iscsid
- * running for error recovery, which nothing else may start (no iscsiadm runs for it). */
+ * root file system is mounted already: its session is used (no second login), and iscsid kept
+ * running (compose_root_iscsid()). */
 static int compose_root(UnitSet *s, const Target *t, const CredentialFile *target_file, bool initrd) {
         _cleanup_free_ char *what = NULL, *login = target_login_unit(t);
         int r;
@@ -351,8 +377,7 @@ static int compose_root(UnitSet *s, const Target *t, const CredentialFile *targe
         if (!login)
                 return log_oom();
         if (!initrd)
-                return compose_add_link(s, t, "iscsi-creds.target", "wants", "iscsid.service",
-                                        ISCSI_CREDS_UNIT_DIR "/iscsid.service");
+                return compose_root_iscsid(s, t);
         r = target_device(t, &what);
         if (r < 0)
                 return log_error_errno(r, "%s: no device name for LUN %llu: %m", t->credential,
