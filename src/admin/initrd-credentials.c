@@ -3,7 +3,7 @@
 /*
  * "iscsi-creds initrd-credentials": which credential files an initrd needs
  * to mount the root file system from a LUN ("root = yes"), and whether it
- * can use them there. Called by the dracut module (dracut/module-setup.sh),
+ * can use them there. Called by the dracut module (dracut/90iscsi-creds/module-setup.sh),
  * which copies each into the image; the checks are here so that the rules
  * of the credential format live in one place.
  */

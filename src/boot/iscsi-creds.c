@@ -110,12 +110,10 @@ int main(int argc, char *argv[]) {
         if (need_alias(argc, argv, verb) < 0)
                 return EXIT_USAGE;
         /* In the initrd (os-release(5): /etc/initrd-release, systemd's own test) a failed root
-         * login stops the boot; say why on the console, not only in its journal: errors also go
-         * to the kernel log, and every line through the unit's stream, which the generator makes
-         * StandardError=journal+console there (journald copies it to the console; native
-         * journal messages it does not). */
+         * login stops the boot; say why on the console, not only in its journal: every line goes
+         * through the unit's stream, which the generator makes StandardError=journal+console
+         * there (journald copies the stream to the console, native journal messages not). */
         in_initrd = access("/etc/initrd-release", F_OK) >= 0;
-        log_set_console_errors(in_initrd);
         if (getenv("JOURNAL_STREAM") && !in_initrd) {
                 /* Read while we are alive: it is what journald could not read after our exit. */
                 if (sd_pid_get_unit(0, &own_unit) < 0)

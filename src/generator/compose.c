@@ -21,6 +21,18 @@ int compose_set(UnitFile *u, const Target *t, const char *key, const char *value
         return 0;
 }
 
+int compose_unit_head(UnitFile *u, const Target *t, const char *description, const CredentialFile *target_file) {
+        int r;
+
+        fputs("[Unit]\n", u->f);
+        r = compose_set(u, t, "Description", description);
+        if (r >= 0)
+                r = compose_set(u, t, "Documentation", "man:iscsi-creds-generator(8)");
+        if (r >= 0)
+                r = compose_set(u, t, "SourcePath", target_file->path);
+        return r;
+}
+
 int compose_source_comment(UnitFile *u, const Target *t, const CredentialFile *c) {
         const char *reason = "not representable";
         int r;

@@ -20,6 +20,18 @@
 int compose_set(UnitFile *u, const Target *t, const char *key, const char *value);
 
 /**
+ * compose_unit_head() - "[Unit]" with Description=, Documentation= and SourcePath=
+ * @description: the unit's description
+ * @target_file: the credential the unit is made from (SourcePath=)
+ *
+ * The head of every whole unit the generator writes (.mount, .automount,
+ * sysroot.mount), as systemd's generators write theirs.
+ *
+ * Return: 0; errors of compose_set().
+ */
+int compose_unit_head(UnitFile *u, const Target *t, const char *description, const CredentialFile *target_file);
+
+/**
  * compose_source_comment() - "# Source: PATH" of @c and a blank line
  *
  * Drop-ins carry no SourcePath=, which would make "systemctl status" show

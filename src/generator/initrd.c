@@ -52,12 +52,7 @@ int compose_sysroot(UnitSet *s, const Target *t, const CredentialFile *target_fi
         r = unit_file_create(s->dir, "sysroot.mount", &u);
         if (r < 0)
                 return log_error_errno(r, "%s: cannot create sysroot.mount: %m", t->credential);
-        fputs("[Unit]\n", u->f);
-        r = compose_set(u, t, "Description", description);
-        if (r >= 0)
-                r = compose_set(u, t, "Documentation", "man:iscsi-creds-generator(8)");
-        if (r >= 0)
-                r = compose_set(u, t, "SourcePath", target_file->path);
+        r = compose_unit_head(u, t, description, target_file);
         if (r >= 0)
                 r = compose_set(u, t, "Before", "initrd-root-fs.target");
         if (r >= 0)

@@ -229,18 +229,11 @@ static int compose_device_timeout(UnitSet *s, const Target *t, const char *what)
 /* The [Unit] section's head, shared by the .mount and the .automount. */
 static int unit_section(UnitFile *u, const Target *t, const CredentialFile *target_file, bool automount) {
         _cleanup_free_ char *description = NULL;
-        int r;
 
         if (asprintf(&description, "%siSCSI LUN %llu of %s (%s)", automount ? "Automount for " : "",
                      (unsigned long long) t->lun, t->name ?: "a discovered target", t->alias) < 0)
                 return log_oom();
-        fputs("[Unit]\n", u->f);
-        r = compose_set(u, t, "Description", description);
-        if (r >= 0)
-                r = compose_set(u, t, "Documentation", "man:iscsi-creds-generator(8)");
-        if (r >= 0)
-                r = compose_set(u, t, "SourcePath", target_file->path);
-        return r;
+        return compose_unit_head(u, t, description, target_file);
 }
 
 /* x-systemd.automount: an .automount unit for the mount point, linked into remote-fs.target in the

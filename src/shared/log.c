@@ -16,7 +16,6 @@ static LogTarget log_target = LOG_TARGET_STDERR;
 static int log_max_level = LOG_INFO;
 static log_structured_sink_t log_sink;
 static const char *log_object_unit;
-static bool log_console_errors;
 
 /* $JOURNAL_STREAM is "DEV:INODE" of the stream journald gave us
  * (systemd.exec(5)); only trust it if it matches our stderr. */
@@ -65,10 +64,6 @@ void log_set_structured_sink(log_structured_sink_t sink) {
         log_sink = sink;
 }
 
-void log_set_console_errors(bool enable) {
-        log_console_errors = enable;
-}
-
 void log_set_object_unit(const char *unit) {
         log_object_unit = unit;
 }
@@ -92,8 +87,6 @@ static void write_kmsg(int level, const char *msg) {
 }
 
 static void emit(int level, const char *message_id, const char *msg) {
-        if (log_console_errors && level <= LOG_ERR && log_target != LOG_TARGET_KMSG)
-                write_kmsg(level, msg);
         if (log_sink && log_sink(level, message_id, msg) >= 0)
                 return;
 

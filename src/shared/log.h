@@ -1,8 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
-#include <stdbool.h>
-
 /*
  * Logging at the boundary. Three sinks:
  *  - stderr, plain, for interactive use;
@@ -46,17 +44,6 @@ void log_setup(const char *ident, LogTarget target);
 
 /** log_set_max_level() - drop messages above @level (LOG_DEBUG..LOG_EMERG). */
 void log_set_max_level(int level);
-
-/**
- * log_set_console_errors() - also write errors to the kernel log
- *
- * For the initrd, where the console is all the admin sees of a failed boot:
- * messages of LOG_ERR and worse go to /dev/kmsg too, at their level, which
- * the kernel prints on the console even with "quiet" (console_loglevel 4,
- * Documentation/admin-guide/kernel-parameters.txt). They must hold no secret,
- * like every message.
- */
-void log_set_console_errors(bool enable);
 
 /** log_set_structured_sink() - install (or with NULL remove) a structured sink. */
 void log_set_structured_sink(log_structured_sink_t sink);

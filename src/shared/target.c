@@ -156,14 +156,19 @@ static int parse_discovery(Target *t, const KeyValue *kv) {
         return 0;
 }
 
-static int parse_multipath(Target *t, const KeyValue *kv) {
+/* A "yes"/"no" key (systemd's boolean words, parse_boolean()) into @ret. */
+static int parse_yes_no(Target *t, const KeyValue *kv, bool *ret) {
         int b = parse_boolean(kv->value);
 
         if (b < 0)
-                return SYNTAX_ERROR(t, kv, EINVAL, "Invalid multipath \"%s\": expected \"yes\" or \"no\".",
+                return SYNTAX_ERROR(t, kv, EINVAL, "Invalid %s \"%s\": expected \"yes\" or \"no\".", kv->key,
                                     kv->value);
-        t->multipath = b;
+        *ret = b;
         return 0;
+}
+
+static int parse_multipath(Target *t, const KeyValue *kv) {
+        return parse_yes_no(t, kv, &t->multipath);
 }
 
 static int parse_number(Target *t, const KeyValue *kv, unsigned long long max, unsigned long long *ret) {
@@ -343,21 +348,11 @@ static int parse_scan(Target *t, const KeyValue *kv) {
 }
 
 static int parse_luks(Target *t, const KeyValue *kv) {
-        int b = parse_boolean(kv->value);
-
-        if (b < 0)
-                return SYNTAX_ERROR(t, kv, EINVAL, "Invalid luks \"%s\": expected \"yes\" or \"no\".", kv->value);
-        t->luks = b;
-        return 0;
+        return parse_yes_no(t, kv, &t->luks);
 }
 
 static int parse_root(Target *t, const KeyValue *kv) {
-        int b = parse_boolean(kv->value);
-
-        if (b < 0)
-                return SYNTAX_ERROR(t, kv, EINVAL, "Invalid root \"%s\": expected \"yes\" or \"no\".", kv->value);
-        t->root = b;
-        return 0;
+        return parse_yes_no(t, kv, &t->root);
 }
 
 static const struct {
