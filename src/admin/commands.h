@@ -117,8 +117,8 @@ int verb_status(int argc, char *argv[]);
  * TPM2 (tpm2) or none (null, with a warning); the host key
  * (/var/lib/systemd/credential.secret) is on the root file system.
  *
- * Return: 0; RET_USAGE; -ENOENT (no root target); -ENOTUNIQ (several);
- * -EPERM (secrets in plaintext or sealed with the host key); errors of
+ * Return: 0; RET_USAGE; -ENOENT (no root target); -EEXIST (several);
+ * -EINVAL (secrets in plaintext or sealed with the host key); errors of
  * find_auth_credential(), credential_sealing(); -EIO writing stdout.
  */
 int verb_initrd_credentials(int argc, char *argv[]);

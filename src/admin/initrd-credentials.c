@@ -33,7 +33,7 @@ static int check_auth(const Target *t, const CredentialFile *auth) {
         int s;
 
         if (!auth->encrypted)
-                return log_error_errno(EPERM, "%s: %s holds the CHAP secrets in plaintext; they would be copied "
+                return log_error_errno(EINVAL, "%s: %s holds the CHAP secrets in plaintext; they would be copied "
                                        "into the initrd image. Seal them: iscsi-creds add %s ... --root "
                                        "--with-key=tpm2.", t->credential, auth->path, t->alias);
         s = credential_sealing(auth->path);
@@ -49,14 +49,15 @@ static int check_auth(const Target *t, const CredentialFile *auth) {
                             "decrypt it.", t->credential, auth->path);
                 return 0;
         default:
-                return log_error_errno(EPERM, "%s: %s is sealed with %s: the host key is on the root file system, "
+                return log_error_errno(EINVAL, "%s: %s is sealed with %s: the host key is on the root file system, "
                                        "so the initrd cannot decrypt it. Seal it to the TPM2: iscsi-creds add "
                                        "%s ... --root --with-key=tpm2 --force.", t->credential, auth->path,
                                        credential_sealing_to_string(s), t->alias);
         }
 }
 
-/* The one root target among @files: 0 and *ret set; -ENOENT none; -ENOTUNIQ several. */
+/* The one root target among @files: 0 and *ret set; -ENOENT none; -EEXIST several (as the
+ * generator's conflict check, which refuses them all). */
 static int find_root_target(CredentialFile *const *files, size_t n, Target **ret, const CredentialFile **ret_file) {
         Target *found = NULL;
         const CredentialFile *found_file = NULL;
@@ -75,7 +76,7 @@ static int find_root_target(CredentialFile *const *files, size_t n, Target **ret
                         log_error("%s and %s both say \"root = yes\".", found->credential, t->credential);
                         target_free(found);
                         target_free(t);
-                        return -ENOTUNIQ;
+                        return -EEXIST;
                 }
                 found = t;
                 found_file = files[i];

@@ -120,7 +120,13 @@ dracut_image() {
 # ---------------------------------------------------------------- TPM
 # swtpm_qemu: the guest's TPM (its state in $W/tpm: the same TPM at every
 # boot); swtpm_stop after qemu.
-swtpm_stop() { kill "$(cat "$W/tpm/pid")" 2>/dev/null || true; rm -f "$W/tpm/pid"; sleep 0.2; }
+# gone PATTERN: wait (at most 10 s) until no process matches PATTERN
+gone() { local _; for _ in $(seq 100); do pgrep -f "$1" >/dev/null || return 0; sleep 0.1; done; return 1; }
+swtpm_stop() {
+    kill "$(cat "$W/tpm/pid")" 2>/dev/null || true
+    rm -f "$W/tpm/pid"
+    gone "swtpm socket --tpm2 --tpmstate dir=$W/tpm" || die "swtpm did not end"
+}
 TPM_ARGS=()
 # shellcheck disable=SC2054  # qemu's own comma lists
 swtpm_qemu() {
@@ -135,7 +141,7 @@ swtpm_qemu() {
 # ---------------------------------------------------------------- target
 tgt_start() {
     # a tgtd left on our control port by an interrupted run
-    if pkill -9 -f "tgtd --control-port $CTL "; then sleep 1; fi
+    pkill -9 -f "tgtd --control-port $CTL " && { gone "tgtd --control-port $CTL " || die "an old tgtd did not end"; }
     tgtd --control-port "$CTL" --iscsi portal=127.0.0.1:$PORT -f >"$W/tgtd.log" 2>&1 &
     TGTD_PID=$!
     local _
