@@ -17,8 +17,10 @@
 #     root with the module "iscsi-creds" (no root= on the command line);
 #   - boot 1: the initrd logs in and mounts the LUN as /sysroot; the host's
 #     systemd runs on it, the guest writes a marker file and powers off;
-#     boot 2: the marker is read back; the shutdown of both must end (no
-#     logout of the root session under the root file system);
+#     boot 2: the marker is read back; the shutdown of both must end and
+#     leave the root file system clean (ext4 state, no I/O error), with the
+#     root session never logged out (journal: our unit leaves it, and no
+#     "Logging out of session" from anyone, Debian's open-iscsi.service too);
 #   - boot 3: the target's CHAP secret is changed: the initrd must stop,
 #     saying on the console why (the login's error, the emergency target);
 #   - the secret must be nowhere in plaintext: kernel command line, initrd
@@ -26,6 +28,8 @@
 #     (raw image), journal (decoded from the image), serial console.
 #
 # Usage: test/vm/root-iscsi.sh [--release bookworm|trixie] [--keep]
+# (a release other than this machine's is built in its own build root,
+# test/release/build.sh, like run.sh --release)
 # Prints PASS/FAIL lines and "N passed, N failed"; exit 0 all passed, 1 a
 # failure, 77 when it cannot run here. Needs root; about 10 min cold (the
 # image with dracut is cached under $VMTEST_WORK/cache).
@@ -40,7 +44,7 @@ while [ $# -gt 0 ]; do
     case $1 in
         --release) VM_RELEASE=$2; shift 2 ;;
         --keep) keep=1; shift ;;
-        -h|--help) sed -n '2,31p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,37p' "$0"; exit 0 ;;
         *) die "unknown argument $1" ;;
     esac
 done
@@ -50,6 +54,7 @@ skip() { echo "SKIP: $*"; exit 77; }
 "$VM_DIR/deps.sh" || { have_qemu || skip "qemu-system-x86_64 not available"; die "deps.sh failed"; }
 "$src_dir/test/install-packages.sh" tgt >/dev/null || die "cannot install tgt"
 
+HOST_RELEASE=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
 IQN=iqn.2003-01.org.example:root
 PORT=3261 CTL=7
 W=$VM_WORK/root-iscsi
@@ -76,6 +81,13 @@ umount_chroot() { local r=$1 m; for m in dev sys proc; do umount -R "$r/$m" 2>/d
 # ---------------------------------------------------------------- build
 build() {
     local bdir=$VM_WORK/build-rootiscsi-$VM_RELEASE
+    if [ "$VM_RELEASE" != "$HOST_RELEASE" ]; then
+        # another release's guest: built in a build root of that release, against its libraries
+        log "building the project in a $VM_RELEASE build root (test/release/build.sh)"
+        "$src_dir/test/release/build.sh" --release "$VM_RELEASE" --suites "" --stage "$W/stage" \
+            >"$W/release-build.log" 2>&1 || { tail -n 40 "$W/release-build.log" >&2; die "build for $VM_RELEASE failed"; }
+        return
+    fi
     if [ ! -f "$bdir/build.ninja" ]; then
         meson setup "$bdir" "$src_dir" --prefix=/usr -Dtests=disabled >"$W/meson.log" 2>&1 ||
             { tail -n 20 "$W/meson.log" >&2; die "meson setup failed"; }
@@ -91,7 +103,10 @@ build() {
 dracut_image() {
     local base key dest tmp
     # the same image run.sh uses: its package list plus what the project links
-    base=$("$VM_DIR/build-image.sh" --release "$VM_RELEASE" --extra "$(runtime_packages "$W/stage")" | tail -n1)
+    # (another release's image list already holds what the project links, as in run.sh)
+    local extra=""
+    [ "$VM_RELEASE" != "$HOST_RELEASE" ] || extra=$(runtime_packages "$W/stage")
+    base=$("$VM_DIR/build-image.sh" --release "$VM_RELEASE" --extra "$extra" | tail -n1)
     key=$( { echo "$base"; sed -n '/^dracut_image()/,/^}/p' "$0"; } | sha256sum | cut -c1-16)
     dest=$VM_WORK/cache/dracut-$VM_RELEASE-$key
     if [ -f "$dest/done" ]; then printf '%s\n' "$dest/root"; return; fi
@@ -123,7 +138,8 @@ dracut_image() {
 # gone PATTERN: wait (at most 10 s) until no process matches PATTERN
 gone() { local _; for _ in $(seq 100); do pgrep -f "$1" >/dev/null || return 0; sleep 0.1; done; return 1; }
 swtpm_stop() {
-    kill "$(cat "$W/tpm/pid")" 2>/dev/null || true
+    # (swtpm --terminate may have ended with qemu and removed its pid file)
+    [ ! -f "$W/tpm/pid" ] || kill "$(cat "$W/tpm/pid")" 2>/dev/null || true
     rm -f "$W/tpm/pid"
     gone "swtpm socket --tpm2 --tpmstate dir=$W/tpm" || die "swtpm did not end"
 }
@@ -353,7 +369,7 @@ boot_root 1
 check_boot() {  # N
     local n=$1
     if console_has "$n" 'ROOTTEST done' >/dev/null; then
-        record "boot$n-multi-user" PASS "multi-user.target on the iSCSI root after $(console_has "$n" 'ROOTTEST root-source' | head -n1 | cut -d' ' -f3-) ($BOOT_S s wall to poweroff)"
+        record "boot$n-multi-user" PASS "multi-user.target on the iSCSI root after $(console_has "$n" 'ROOTTEST root-source' | head -n1 | sed 's/.*ROOTTEST root-source //') ($BOOT_S s wall to poweroff)"
     else
         record "boot$n-multi-user" FAIL "no ROOTTEST done on the console (see $W/console-$n.log)"
     fi
@@ -364,12 +380,27 @@ check_boot() {  # N
         record "boot$n-session" FAIL "$(console_has "$n" 'ROOTTEST (login-unit|sessions|iscsid)' | tr '\n' ' ')"
     fi
     if [ "$BOOT_END" = exit ] && [ "$BOOT_S" -lt 590 ]; then
-        record "boot$n-shutdown" PASS "the guest powered off by itself ($(console_has "$n" 'reboot: Power down' | head -n1))"
+        record "boot$n-shutdown" PASS "the guest powered off by itself ($(console_has "$n" 'reboot: Power down' | grep -aoE '\[ *[0-9.]+\] reboot: Power down' | head -n1))"
     else
         record "boot$n-shutdown" FAIL "qemu did not end by itself ($BOOT_END, $BOOT_S s)"
     fi
 }
+# clean_root N: after boot N powered off, the root file system on the LUN was
+# left clean (ext4 "clean", no journal replay pending): the shutdown remounted
+# it read-only while its session was still logged in. The console must show no
+# I/O error of the root either.
+clean_root() {
+    local n=$1 sb errs
+    sb=$(dumpe2fs -h "$W/root.img" 2>/dev/null || true)
+    errs=$(console_has "$n" 'I/O error|EXT4-fs error|Aborting journal|detected conn error' | head -n 3 || true)
+    if grep -qE '^Filesystem state: +clean$' <<<"$sb" && ! grep -q needs_recovery <<<"$sb" && [ -z "$errs" ]; then
+        record "boot$n-root-clean" PASS "the root file system was left clean at power-off (ext4 state clean, no journal recovery pending, no I/O error on the console)"
+    else
+        record "boot$n-root-clean" FAIL "$(grep -E '^(Filesystem state|Filesystem features):' <<<"$sb" | tr -s ' ' | tr '\n' ' ') console: ${errs:-none}"
+    fi
+}
 check_boot 1
+clean_root 1
 if console_has 1 "ROOTTEST marker-written $MARKER" >/dev/null; then
     record boot1-write PASS "marker written to the iSCSI root"
 else
@@ -378,6 +409,7 @@ fi
 
 boot_root 2
 check_boot 2
+clean_root 2
 if console_has 2 "ROOTTEST marker-read $MARKER" >/dev/null; then
     record boot2-read PASS "the marker of boot 1 read back"
 else
@@ -387,7 +419,7 @@ fi
 # boot 3: the target wants another secret now
 tgt_account rootuser "$(rand_str 20)"
 boot 3 420 'emergency|Emergency'
-msg=$(console_has 3 'root: .*(authenticat|CHAP)' | head -n1 || true)
+msg=$(console_has 3 'root: .*(authenticat|CHAP)' | grep -aoE '(\[ *[0-9.]+\] )?iscsi-creds.*' | head -n1 || true)
 if [ -n "$msg" ] && console_has 3 'emergency|Emergency' >/dev/null; then
     record wrong-secret PASS "the initrd stopped after $BOOT_S s, the console says: $msg"
 else
@@ -397,10 +429,14 @@ fi
 # ================================================================ secrets
 kill -9 "$TGTD_PID" 2>/dev/null || true; wait "$TGTD_PID" 2>/dev/null || true; TGTD_PID=""
 n_img=$(grep -acF "$PW" "$W/root.img" || true)
-mkdir -p "$W/journal"
-debugfs -R "rdump /var/log/journal $W/journal" "$W/root.img" >/dev/null 2>&1 || true
-n_jour=$(journalctl -D "$W/journal/journal" -o export 2>/dev/null | grep -acF "$PW" || true)
-n_entries=$(journalctl -D "$W/journal/journal" -o export 2>/dev/null | grep -ac '^__CURSOR=' || true)
+# The guest's journal, read by the guest's own journalctl (a newer release's
+# journal files may use features this machine's journalctl does not know).
+J=$ROOT/var/tmp/roottest-journal
+rm -rf "$J" && mkdir -p "$J"
+debugfs -R "rdump /var/log/journal $J" "$W/root.img" >/dev/null 2>&1 || true
+gjournal() { chroot "$ROOT" journalctl -D /var/tmp/roottest-journal/journal --no-pager "$@"; }
+n_jour=$(gjournal -o export 2>/dev/null | grep -acF "$PW" || true)
+n_entries=$(gjournal -o export 2>/dev/null | grep -ac '^__CURSOR=' || true)
 n_con=$(cat "$W"/console-*.log | grep -acF "$PW" || true)
 if [ "$n_img" = 0 ] && [ "$n_jour" = 0 ] && [ "$n_con" = 0 ] && [ "${n_entries:-0}" -gt 0 ] &&
     [ "${CMDLINE/$PW/}" = "$CMDLINE" ]; then
@@ -408,10 +444,30 @@ if [ "$n_img" = 0 ] && [ "$n_jour" = 0 ] && [ "$n_con" = 0 ] && [ "${n_entries:-
 else
     record secret-nowhere FAIL "root LUN $n_img, journal $n_jour (of ${n_entries:-0} entries), console $n_con"
 fi
-# What the shutdown did with the root session (from the root's journal).
-journalctl -D "$W/journal/journal" -b -1 --no-pager -o short-monotonic 2>/dev/null |
-    grep -aE 'iscsi-creds|iscsid|Unmount|remount' | tail -n 15 >"$W/shutdown.txt" || true
+# What the shutdowns of boots 1 and 2 did with the root session (their
+# journals: -b -1 and -b 0, the last two boots on the root): our unit left the
+# session alone, and nothing logged it out (iscsiadm's "Logging out of
+# session", e.g. from Debian's open-iscsi.service, whose umountiscsi.sh must
+# keep the root's).
+for b in -1 0; do
+    n=$((2 + b))
+    out=$(gjournal -b "$b" -o short-monotonic 2>/dev/null || true)
+    kept=$(grep -a 'root: the session to .* leaving it as it is' <<<"$out" | head -n1 || true)
+    logout=$(grep -aE 'Logging out of session|Logout of \[sid' <<<"$out" | head -n1 || true)
+    if [ -n "$kept" ] && [ -z "$logout" ]; then
+        record "boot$n-session-kept" PASS "at shutdown: ${kept#*]} ; no logout of it"
+    else
+        record "boot$n-session-kept" FAIL "kept: ${kept:-no message}; logout: ${logout:-none}"
+    fi
+done
+gjournal -b 0 -o short-monotonic 2>/dev/null |
+    grep -aE 'iscsi|Unmount|remount' | tail -n 30 >"$W/shutdown.txt" || true
 log "shutdown of boot 2, from its journal: $W/shutdown.txt"
+# Boot 2's timeline (monotonic s since the kernel started), for the record.
+tl=$(gjournal -b 0 -o short-monotonic 2>/dev/null | grep -aE \
+    'root: logged in|Mounted sysroot.mount|Switching root|Reached target multi-user|Startup finished' |
+    sed -E 's/^\[ *([0-9.]+)\] [^ ]+ ([^:]+): (.{0,60}).*/\1 s \3/' || true)
+printf 'INFO root-iscsi/boot2-timeline: %s\n' "$(tr '\n' ';' <<<"$tl")"
 
 echo "$PASSED passed, $FAILED failed"
 [ "$FAILED" = 0 ]
