@@ -4,8 +4,9 @@
  * "iscsi-creds login ALIAS" and "logout ALIAS": what iscsi-creds-login@.service
  * runs. The paths (target, portal, TPGT, iface) come from the credential or
  * from SendTargets discovery; each path's session is shared with other
- * aliases and owned as session-owner.h says; node records live in the
- * unit's private tmpfs only for as long as iscsiadm needs them.
+ * aliases and owned as session-owner.h says; node records live in a tmpfs
+ * of the helper's own mount namespace (mount-namespace.h) only for as long
+ * as iscsiadm needs them.
  */
 
 #include <errno.h>
@@ -26,6 +27,7 @@
 #include "log.h"
 #include "login-state.h"
 #include "manager-bus.h"
+#include "mount-namespace.h"
 #include "node-db.h"
 #include "node-record.h"
 #include "portal-probe.h"
@@ -93,9 +95,8 @@ static int check_dir_in_memory(const char *subdir) {
         }
         if (sfs.f_type != TMPFS_MAGIC && sfs.f_type != RAMFS_MAGIC)
                 return log_error_errno(EMEDIUMTYPE,
-                                       "Refusing to write CHAP secrets to %s: it is not a tmpfs. Run through "
-                                       "iscsi-creds-login@.service (or -paths@), which mounts a private tmpfs there.",
-                                       subdir);
+                                       "Refusing to write CHAP secrets to %s: it is not a tmpfs, although a private "
+                                       "one was mounted there (mount-namespace.h).", subdir);
         return 0;
 }
 
@@ -206,6 +207,11 @@ static int login_load(const char *alias, Login *l) {
                                   NODE_DB_ROOT);
         if (r < 0)
                 return log_error_errno(r, "%s: cannot read iface \"%s\": %m", t->credential, t->iface);
+        r = mount_namespace_setup(NODE_DB_ROOT);
+        if (r < 0)
+                return log_error_errno(r, "%s: cannot make the private mount namespace for the node records (a tmpfs "
+                                       "over %s/nodes, the rest read-only); not logging in: %m", t->credential,
+                                       NODE_DB_ROOT);
         return check_db_in_memory(t->discovery);
 }
 
@@ -613,7 +619,14 @@ int verb_reload(const char *alias) {
 }
 
 int verb_logout(const char *alias) {
+        int r;
+
         if (!alias_is_valid(alias))
                 return log_error_errno(EINVAL, "Invalid target alias \"%s\": " ALIAS_RULE ".", alias);
+        /* No record is written here; the read-only tree is for iscsiadm. A logout
+         * goes on without it: a stop must not fail on it. */
+        r = mount_namespace_setup(NODE_DB_ROOT);
+        if (r < 0)
+                log_warning_errno(r, "%s: cannot make a private mount namespace; logging out without it: %m", alias);
         return leave_all(alias);
 }

@@ -8,10 +8,12 @@
 # its own kill, and the second portal still gets its turn and is discovered.
 #
 # The real "iscsi-creds login" runs in private mount and network namespaces
-# (tmpfs over the node DB, /run/lock, /run/iscsi-creds); iscsiadm is a
+# (tmpfs over the node DB, /run/lock, /run/iscsi-creds; the helper makes
+# its own namespace inside, with the tree read-only); iscsiadm is a
 # stand-in bound over the real one there, since this host's kernel has no
 # iSCSI transport: it records each call, hangs for the first portal and, for
-# the second, has the real iscsiadm write the node record discovery would.
+# the second, puts the node record discovery would write (made beforehand by
+# the real iscsiadm) into the helper's node DB.
 #
 # Usage (meson): test-discovery-deadline.sh [NODE_DB_ROOT]
 
@@ -30,13 +32,16 @@ stand_in() {
     cp "$real" "$T/iscsiadm.real" || fail "copy iscsiadm"
     cat >"$T/iscsiadm.stand-in" <<EOF
 #!/bin/bash
-echo "\$(cut -d' ' -f1 /proc/uptime) \$*" >>"$T/calls"
+echo "\$(cut -d' ' -f1 /proc/uptime) \$*" >>"$CALLS"
 case " \$* " in
 *" 127.0.0.1:3270 --discover "*)
     trap '' TERM
     exec -a iscsiadm-hang sleep 300 ;;
 *" 127.0.0.2:3270 --discover "*)
-    exec "$T/iscsiadm.real" -m node -o new -T "$IQN" -p 127.0.0.2:3260,1 >/dev/null ;;
+    # what discovery would write into the helper's node DB (tmpfs): the
+    # record the real iscsiadm made for it beforehand (discovered_record)
+    mkdir -p "$DBROOT/nodes/$IQN/127.0.0.2,3260,1" &&
+        exec cp "$T/discovered" "$DBROOT/nodes/$IQN/127.0.0.2,3260,1/default" ;;
 *" --login "*)
     exit 24 ;;
 esac
@@ -46,17 +51,35 @@ EOF
     mount --bind "$T/iscsiadm.stand-in" "$real" || fail "bind the stand-in over $real"
 }
 
+# discovered_record: the record the real iscsiadm writes for the target the
+# second portal "discovers", made here (where the node DB is writable) and
+# kept in $T/discovered for the stand-in, which runs where the tree is
+# read-only but the helper's tmpfs.
+discovered_record() {
+    local f=$DBROOT/nodes/$IQN/127.0.0.2,3260,1/default
+    iscsiadm -m node -o new -T "$IQN" -p 127.0.0.2:3260,1 >/dev/null || fail "iscsiadm -o new"
+    [ -f "$f" ] || fail "no record at $f"
+    cp "$f" "$T/discovered" || fail "copy the record"
+    iscsiadm -m node -o delete -T "$IQN" -p 127.0.0.2:3260,1 >/dev/null || fail "iscsiadm -o delete"
+}
+
 inside() {
     local start end rc=0 d
     at_exit dump_outputs
-    for d in "$DBROOT/nodes" "$DBROOT/send_targets" /run/lock /run/iscsi-creds /run/udev/rules.d; do
+    # ifaces/, static/: what iscsid makes when it starts (the login unit runs
+    # after it); in the helper's namespace the tree is read-only
+    for d in "$DBROOT/nodes" "$DBROOT/send_targets" "$DBROOT/ifaces" "$DBROOT/static" \
+        /run/lock /run/iscsi-creds /run/udev/rules.d; do
         mkdir -p "$d"
         mount -t tmpfs -o mode=0700 tmpfs "$d" || fail "tmpfs on $d"
     done
     mkdir -m 0700 /run/lock/iscsi
+    # the stand-in's log of its calls: on /run, which stays writable in the helper's namespace
+    CALLS=/run/iscsi-creds/test-calls
     # the portals answer TCP (the helper probes them before iscsiadm runs)
     ip link set lo up 2>/dev/null
     tcp_listen 127.0.0.1:3270 127.0.0.2:3270 127.0.0.2:3260
+    discovered_record
     stand_in
 
     mkdir -m 0700 "$T/c"
@@ -71,9 +94,9 @@ inside() {
     [ "$rc" = 124 ] && bad "the login ran past the unit's TimeoutStartSec=${UNIT_TIMEOUT}s"
     say "login ran $(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }') s, exit $rc"
 
-    expect_eq 1 "$(grep -c -- '127.0.0.1:3270 --discover' "$T/calls")" \
+    expect_eq 1 "$(grep -c -- '127.0.0.1:3270 --discover' "$CALLS")" \
         "the hanging portal was tried once: no retry after our own kill"
-    expect_eq 1 "$(grep -c -- '127.0.0.2:3270 --discover' "$T/calls")" "the second portal got its turn"
+    expect_eq 1 "$(grep -c -- '127.0.0.2:3270 --discover' "$CALLS")" "the second portal got its turn"
     # its share: half of the 50 s discovery budget, less what came before it
     if grep -qE "SendTargets discovery at 127.0.0.1:3270 did not finish within 2[3-5]\.[0-9] s" "$T/err.dd"; then
         ok "the hanging portal was stopped at its share of the time (about 25 s)"

@@ -3,11 +3,12 @@
 #
 # The node record through the real login helper: "iscsi-creds login ALIAS"
 # with plaintext credentials in $CREDENTIALS_DIRECTORY, run in a private
-# mount namespace with a tmpfs over the node DB (as the login unit's
-# TemporaryFileSystem= does) and a private network namespace (so iscsiadm
-# can never reach an iscsid of the host: its socket is abstract, per netns).
-# The record is read back with iscsiadm; the login itself must fail with
-# "no iscsid" (exit 20 -> our exit 6): this kernel has no SCSI.
+# mount namespace with a tmpfs over the node DB (standing for the host's)
+# and a private network namespace (so iscsiadm can never reach an iscsid of
+# the host: its socket is abstract, per netns). The helper makes its own
+# mount namespace inside that (mount-namespace.h): the record is seen through
+# an iscsiadm wrapper, then read back with iscsiadm; the login itself must
+# fail with "no iscsid" (exit 20 -> our exit 6): this kernel has no SCSI.
 #
 # Usage (meson): test-node-record.sh [NODE_DB_ROOT]   (ISCSI_CREDS_BUILD_ROOT in the env)
 
@@ -30,41 +31,60 @@ fresh_nodes() {
 }
 
 # login ALIAS CREDDIR [OPTIONS...]: run the helper, stdout/stderr to $T/out.ALIAS, $T/err.ALIAS.
-# The helper removes the records it wrote (they hold the secrets) as soon as
-# iscsiadm has run: checked here against what iscsiadm saw (the wrapper's
-# snapshot), which is then put back for the checks of the record itself.
+# The helper writes its records into a tmpfs of its own mount namespace
+# (mount-namespace.h), which this namespace never sees: the iscsiadm wrapper
+# snapshots them into $SNAP (on /run, which stays writable there) when asked
+# to log in or discover, and, once the helper has exited, lists what is left
+# in its namespace (kept alive by the lister): the helper removes the records
+# (they hold the secrets) as soon as iscsiadm has run. The snapshot is then
+# put into this namespace's node DB for the checks of the record itself.
 login() {
-    local alias=$1 dir=$2 left
+    local alias=$1 dir=$2 left _
     shift 2
     RC=0
-    rm -rf "$T/snap"
+    rm -rf "$SNAP/snap" "$SNAP/left" "$SNAP/probe."*
     timeout 60 env CREDENTIALS_DIRECTORY="$dir" "$HELPER" "$@" login "$alias" \
         >"$T/out.$alias" 2>"$T/err.$alias" || RC=$?
-    [ -d "$T/snap" ] || return 0
-    left=$(cd "$T/snap" && find nodes send_targets -type f 2>/dev/null | while read -r f; do
-               [ -e "$DBROOT/$f" ] && echo "$f"; done)
+    [ -d "$SNAP/snap" ] || return 0
+    for _ in $(seq 200); do [ -e "$SNAP/left" ] && break; sleep 0.05; done
+    [ -e "$SNAP/left" ] || bad "$alias: no list of what the helper left in its namespace"
+    left=$(cat "$SNAP/left" 2>/dev/null)
     if [ -z "$left" ]; then
         ok "$alias: the helper removed its records once iscsiadm had run"
     else
         bad "$alias: records left after iscsiadm ran: $left"
     fi
-    cp -a "$T/snap/nodes/." "$NODES/"
-    if [ -d "$T/snap/send_targets" ]; then cp -a "$T/snap/send_targets/." "$DBROOT/send_targets/"; fi
+    [ "${NO_COPY:-0}" = 1 ] && return 0
+    cp -a "$SNAP/snap/nodes/." "$NODES/"
+    if [ -d "$SNAP/snap/send_targets" ]; then cp -a "$SNAP/snap/send_targets/." "$DBROOT/send_targets/"; fi
 }
 
-# iscsiadm as the helper runs it (ISCSIADM_PATH), behind a wrapper that
-# snapshots the node DB when asked to log in or discover: what iscsiadm read.
+# iscsiadm as the helper runs it (ISCSIADM_PATH), behind a wrapper that, when
+# asked to log in or discover, snapshots the node DB (what iscsiadm read),
+# tries to write a file on the persistent tree ($T) and on /run, and leaves
+# a lister behind (see login).
 wrap_iscsiadm() {
     local real
     real=$(command -v iscsiadm) || fail "no iscsiadm"
     cp "$real" "$T/iscsiadm.real" || fail "copy iscsiadm"
     cat >"$T/iscsiadm.wrapper" <<EOF
 #!/bin/sh
+# only when the helper runs it (the cases run iscsiadm themselves too)
+[ "\$(cat /proc/\$PPID/comm)" = iscsi-creds ] || exec "$T/iscsiadm.real" "\$@"
 case " \$* " in
 *" --login "*|*" --discover "*)
-    mkdir -p "$T/snap"
-    cp -a "$NODES" "$T/snap/nodes"
-    [ -d "$DBROOT/send_targets" ] && cp -a "$DBROOT/send_targets" "$T/snap/send_targets"
+    rm -rf "$SNAP/snap" && mkdir -p "$SNAP/snap"
+    cp -a "$NODES" "$SNAP/snap/nodes"
+    [ -d "$DBROOT/send_targets" ] && cp -a "$DBROOT/send_targets" "$SNAP/snap/send_targets"
+    # (in a subshell: a failed redirection of ":" would end sh itself)
+    if (: >"$T/probe") 2>/dev/null; then echo writable; else echo read-only; fi >"$SNAP/probe.persistent"
+    if (: >"$SNAP/probe") 2>/dev/null; then echo writable; else echo read-only; fi >"$SNAP/probe.run"
+    helper=\$PPID
+    (
+        while kill -0 "\$helper" 2>/dev/null; do sleep 0.05; done
+        find "$NODES" "$DBROOT/send_targets" -type f >"$SNAP/left.new" 2>/dev/null
+        mv "$SNAP/left.new" "$SNAP/left"
+    ) </dev/null >/dev/null 2>&1 &
     ;;
 esac
 exec "$T/iscsiadm.real" "\$@"
@@ -344,31 +364,43 @@ case_awkward_values() {
     expect_eq "" "$(tree)" "tl: no record written"
 }
 
-# A record libopeniscsiusr cannot parse (here: an unknown key) breaks every
-# listing of the node DB: the helper must notice after writing and not log in.
-case_broken_db() {
+# The helper's node DB is a tmpfs of its own: the node DB it was started
+# with (the host's, here with a record libopeniscsiusr cannot parse, which
+# would break every listing) is neither seen nor written to.
+case_host_db_unseen() {
     local junk=$NODES/iqn.2003-01.org.example:junk/127.0.0.1,3260,1
     fresh_nodes
     mkdir -m 0700 "$NODES/iqn.2003-01.org.example:junk" "$junk"
     printf 'node.name = iqn.2003-01.org.example:junk\nnode.bogus_key = 1\n' >"$junk/default"
-    login t1 "$T/c1"
-    expect_rc 6 "$RC" "junk: node DB unreadable after writing"
-    expect_grep "libopeniscsiusr cannot list the node DB" "$T/err.t1" "junk: the helper says why"
-    expect_grep "not logging in" "$T/err.t1" "junk: and that it does not log in"
-    expect_no_grep "iscsiadm exit status" "$T/err.t1" "junk: iscsiadm --login was not run"
+    NO_COPY=1 login t1 "$T/c1"
+    expect_rc 6 "$RC" "unseen: login without iscsid"
+    expect_grep "read back through libopeniscsiusr" "$T/err.t1" "unseen: the helper's own record read back"
+    expect_grep "cannot connect to iscsid" "$T/err.t1" "unseen: iscsiadm ran"
+    expect_eq "iqn.2003-01.org.example:t1/127.0.0.1,3260,1/default" \
+        "$(cd "$SNAP/snap/nodes" 2>/dev/null && find . -type f -printf '%P\n')" "unseen: iscsiadm saw only the helper's record"
+    expect_eq "iqn.2003-01.org.example:junk/127.0.0.1,3260,1/default" "$(cd "$NODES" && find . -type f -printf '%P\n')" \
+        "unseen: the node DB it was started with is as it was"
 }
 
-# /etc/iscsi/nodes on a disk file system: refuse, write nothing.
-case_not_tmpfs() {
+# The persistent tree is read-only to what the helper runs, /run is not
+# (what the unit's ProtectSystem=strict and ReadWritePaths=/run gave).
+case_read_only() {
+    fresh_nodes
+    NO_COPY=1 login t1 "$T/c1"
+    expect_eq "read-only" "$(cat "$SNAP/probe.persistent" 2>&1)" "ro: iscsiadm cannot write to $T (persistent tree)"
+    expect_eq "writable" "$(cat "$SNAP/probe.run" 2>&1)" "ro: iscsiadm can write to /run"
+    [ ! -e "$T/probe" ] && ok "ro: no probe file on the persistent tree" || bad "ro: $T/probe was written"
+}
+
+# nodes/ on a disk file system: the helper's tmpfs goes over it, nothing is
+# written to the disk; no nodes/ at all: the helper makes the (empty) mount
+# point and goes on.
+case_nodes_on_disk() {
     local disk fstype pw
     pw=$(rand_secret 20)
     disk=$(mktemp -d /var/tmp/iscsi-creds-nodes.XXXXXX) || fail "mktemp /var/tmp"
     at_exit "rm -rf -- '$disk'"
     fstype=$(stat -f -c %T "$disk")
-    if [ "$fstype" = tmpfs ] || [ "$fstype" = ramfs ]; then
-        say "not checked: /var/tmp is $fstype, no disk file system to bind over $NODES"
-        return
-    fi
     chmod 0700 "$disk"
     umount "$NODES" 2>/dev/null
     mount --bind "$disk" "$NODES" || fail "bind $disk on $NODES"
@@ -376,19 +408,20 @@ case_not_tmpfs() {
     mkdir -m 0700 "$T/cd"
     printf 'target = iqn.2003-01.org.example:td\nportal = 127.0.0.1:3260\n' >"$T/cd/iscsi.target.td"
     printf 'node.session.auth.username = bob\nnode.session.auth.password = %s\n' "$pw" >"$T/cd/iscsi.auth.td"
-    login td "$T/cd"
-    expect_rc 6 "$RC" "td: nodes/ on $fstype"
-    expect_grep "not a tmpfs" "$T/err.td" "td: the helper says why it refuses"
-    expect_eq "" "$(find "$disk" -mindepth 1)" "td: nothing written to the disk"
+    NO_COPY=1 login td "$T/cd"
+    expect_rc 6 "$RC" "td: login without iscsid, nodes/ on $fstype"
+    expect_eq "iqn.2003-01.org.example:td/127.0.0.1,3260,1/default" \
+        "$(cd "$SNAP/snap/nodes" 2>/dev/null && find . -type f -printf '%P\n')" "td: the record went to the helper's tmpfs"
+    expect_eq "" "$(find "$disk" -mindepth 1)" "td: nothing written to the disk ($fstype)"
     no_secret_in td "$pw"
     umount "$NODES"
 
-    # No nodes/ directory at all (the unit's tmpfs is missing): refuse too.
     rmdir "$NODES" || fail "rmdir $NODES"
-    login td "$T/cd"
-    expect_rc 6 "$RC" "td: no $NODES at all"
-    if [ -e "$NODES" ]; then bad "td: $NODES was created"; else ok "td: $NODES not created"; fi
-    mkdir -m 0700 "$NODES"
+    NO_COPY=1 login td "$T/cd"
+    expect_rc 6 "$RC" "td: no $NODES at first: login without iscsid"
+    expect_grep "read back through libopeniscsiusr" "$T/err.td" "td: no $NODES at first: the record read back"
+    expect_eq "" "$(find "$NODES" -mindepth 1 2>&1)" "td: $NODES made as an empty mount point"
+    chmod 0700 "$NODES"
 }
 
 # private_copy DIR: a tmpfs over DIR holding a copy of what was there
@@ -435,7 +468,7 @@ case_no_answer() {
     fi
     expect_grep "portal 127.0.0.1:$port of $iqn does not answer (connection refused" "$T/err.tn" \
         "tn: the portal is named with the reason"
-    [ ! -d "$T/snap" ] && ok "tn: iscsiadm was not asked to log in" || bad "tn: iscsiadm ran a login"
+    [ ! -d "$SNAP/snap" ] && ok "tn: iscsiadm was not asked to log in" || bad "tn: iscsiadm ran a login"
     expect_eq "" "$(tree)" "tn: no node record written"
     expect_eq "result=failed
 status=5
@@ -470,6 +503,9 @@ inside() {
     # the portals of the cases answer TCP (the helper probes them first), so
     # iscsiadm runs and fails for want of iscsid, as the cases expect
     tcp_listen 127.0.0.1:3260 127.0.0.1:3261 '[::1]:3262' 127.0.0.1:3270
+    # what the iscsiadm wrapper saw in the helper's namespace (login, wrap_iscsiadm)
+    SNAP=$(mktemp -d /run/iscsi-creds-test.XXXXXX) || fail "mktemp /run"
+    at_exit "rm -rf -- '$SNAP'"
     wrap_iscsiadm
 
     case_ipv4_chap
@@ -479,8 +515,9 @@ inside() {
     case_portals
     case_discovery
     case_awkward_values
-    case_broken_db
-    case_not_tmpfs
+    case_host_db_unseen
+    case_read_only
+    case_nodes_on_disk
     case_no_answer
     finish
 }
