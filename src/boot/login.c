@@ -208,10 +208,14 @@ static int login_load(const char *alias, Login *l) {
         if (r < 0)
                 return log_error_errno(r, "%s: cannot read iface \"%s\": %m", t->credential, t->iface);
         r = mount_namespace_setup(NODE_DB_ROOT);
-        if (r < 0)
-                return log_error_errno(r, "%s: cannot make the private mount namespace for the node records (a tmpfs "
-                                       "over %s/nodes, the rest read-only); not logging in: %m", t->credential,
-                                       NODE_DB_ROOT);
+        if (r < 0) {
+                log_error_errno(r, "%s: cannot make the private mount namespace for the node records (a tmpfs "
+                                "over %s/nodes, the rest read-only); not logging in: %m", t->credential,
+                                NODE_DB_ROOT);
+                /* Whatever the cause, a node DB problem (exit 6), not one of the
+                 * target or the credential: the retry service acts on the status. */
+                return -EMEDIUMTYPE;
+        }
         return check_db_in_memory(t->discovery);
 }
 

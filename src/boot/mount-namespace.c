@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/mount.h>
 #include <sys/statvfs.h>
 
@@ -69,19 +70,13 @@ static int mount_list_add(MountList *l, const char *path) {
         return 0;
 }
 
-/* Every mount under stays_writable() that is read-write now, as seen at
- * its path: where mounts are stacked the last one listed (the top) counts.
- * @is_mount[i]: whether trees[i] is a mount point. */
-static int writable_mounts(MountList *ret, bool is_mount[static ELEMENTSOF(trees)]) {
-        _cleanup_fclose_ FILE *f = NULL;
+int mountinfo_writable(FILE *f, char ***ret_paths, size_t *ret_n, unsigned *ret_trees) {
         _cleanup_free_ char *line = NULL;
         size_t size = 0;
         MountList l = {};
+        unsigned mounted = 0;
         int r = 0;
 
-        f = fopen("/proc/self/mountinfo", "re");
-        if (!f)
-                return -errno;
         while (r >= 0 && getline(&line, &size, f) > 0) {
                 char *path, *opts, *save = NULL;
                 bool rw;
@@ -101,7 +96,7 @@ static int writable_mounts(MountList *ret, bool is_mount[static ELEMENTSOF(trees
                         continue;
                 for (size_t t = 0; t < ELEMENTSOF(trees); t++)
                         if (streq(path, trees[t]))
-                                is_mount[t] = true;
+                                mounted |= 1u << t;
                 rw = streq(opts, "rw") || startswith(opts, "rw,");
                 size_t i = 0;
                 while (i < l.n && !streq(l.paths[i], path))
@@ -116,11 +111,15 @@ static int writable_mounts(MountList *ret, bool is_mount[static ELEMENTSOF(trees
                 if (rw)
                         r = mount_list_add(&l, path);
         }
+        if (r >= 0 && ferror(f))
+                r = -EIO;
         if (r < 0) {
                 mount_list_free(&l);
                 return r;
         }
-        *ret = l;
+        *ret_paths = l.paths;
+        *ret_n = l.n;
+        *ret_trees = mounted;
         return 0;
 }
 
@@ -130,25 +129,29 @@ static int set_readonly(const char *path, unsigned flags, bool readonly) {
                 .attr_clr = readonly ? 0 : MOUNT_ATTR_RDONLY,
         };
 
-        if (mount_setattr(AT_FDCWD, path, flags | AT_NO_AUTOMOUNT, &attr, sizeof(attr)) < 0)
+        if (mount_setattr(AT_FDCWD, path, flags | AT_NO_AUTOMOUNT | AT_SYMLINK_NOFOLLOW, &attr, sizeof(attr)) < 0)
                 return -errno;
         return 0;
 }
 
 /* Read-only but what stays writable; the tmpfs mounts come after this. */
 static int protect_tree(void) {
-        bool is_mount[ELEMENTSOF(trees)] = {};
+        _cleanup_fclose_ FILE *f = NULL;
         MountList w = {};
+        unsigned mounted = 0;
         int r;
 
-        r = writable_mounts(&w, is_mount);
+        f = fopen("/proc/self/mountinfo", "re");
+        if (!f)
+                return -errno;
+        r = mountinfo_writable(f, &w.paths, &w.n, &mounted);
         /* /run is a tmpfs of its own under systemd, but not in every container: a
          * plain directory becomes a mount of its own (as systemd's ReadWritePaths=
          * does it), so that it can stay writable alone. */
         for (size_t t = 0; r >= 0 && t < ELEMENTSOF(trees); t++) {
                 struct statvfs sv;
 
-                if (is_mount[t] || statvfs(trees[t], &sv) < 0 || (sv.f_flag & ST_RDONLY))
+                if ((mounted & (1u << t)) || statvfs(trees[t], &sv) < 0 || (sv.f_flag & ST_RDONLY))
                         continue;
                 if (mount(trees[t], trees[t], NULL, MS_BIND | MS_REC, NULL) < 0)
                         r = -errno;
@@ -159,16 +162,42 @@ static int protect_tree(void) {
                 r = set_readonly("/", AT_RECURSIVE, true);
         for (size_t i = 0; r >= 0 && i < w.n; i++) {
                 r = set_readonly(w.paths[i], 0, false);
-                if (r == -ENOENT)       /* under another mount that hides it: unreachable anyway */
+                /* Hidden by a later mount over a parent (gone, or a plain directory
+                 * there now): unreachable, so it stays read-only. */
+                if (r == -ENOENT || r == -EINVAL)
                         r = 0;
         }
         mount_list_free(&w);
         return r;
 }
 
+static int setup(char *const paths[], size_t n) {
+        if (unshare(CLONE_NEWNS) < 0)
+                return -errno;
+        /* Nothing mounted here may reach the host's namespace. */
+        if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
+                return -errno;
+        /* The mount points hold nothing: made on the real tree while it is
+         * writable, as systemd makes a missing TemporaryFileSystem= one. */
+        for (size_t i = 0; i < n; i++) {
+                int r = mkdir_p(paths[i], 0700, 0700);
+
+                if (r < 0)
+                        return r;
+        }
+        int r = protect_tree();
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < n; i++)
+                if (mount("tmpfs", paths[i], "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0700") < 0)
+                        return -errno;
+        return 0;
+}
+
 int mount_namespace_setup(const char *db_root) {
         static const char *const subdirs[] = { "nodes", "send_targets" };
         char *paths[ELEMENTSOF(subdirs)] = {};
+        _cleanup_close_ int ns = -EBADF;
         int r = 0;
 
         for (size_t i = 0; r >= 0 && i < ELEMENTSOF(subdirs); i++)
@@ -176,20 +205,15 @@ int mount_namespace_setup(const char *db_root) {
                         paths[i] = NULL;
                         r = -ENOMEM;
                 }
-        if (r >= 0 && unshare(CLONE_NEWNS) < 0)
+        /* To go back to on failure: a half-made namespace (say, the tree read-only
+         * before /run is writable again) would break the caller's bookkeeping. */
+        ns = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+        if (r >= 0 && ns < 0)
                 r = -errno;
-        /* Nothing mounted here may reach the host's namespace. */
-        if (r >= 0 && mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
-                r = -errno;
-        /* The mount points hold nothing: made on the real tree while it is
-         * writable, as systemd makes a missing TemporaryFileSystem= one. */
-        for (size_t i = 0; r >= 0 && i < ELEMENTSOF(subdirs); i++)
-                r = mkdir_p(paths[i], 0700, 0700);
         if (r >= 0)
-                r = protect_tree();
-        for (size_t i = 0; r >= 0 && i < ELEMENTSOF(subdirs); i++)
-                if (mount("tmpfs", paths[i], "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0700") < 0)
-                        r = -errno;
+                r = setup(paths, ELEMENTSOF(subdirs));
+        if (r < 0 && ns >= 0 && setns(ns, CLONE_NEWNS) < 0)
+                r = -errno;     /* still half made: the caller must not write a record */
 
         for (size_t i = 0; i < ELEMENTSOF(subdirs); i++)
                 free(paths[i]);

@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
+#include <stddef.h>
+#include <stdio.h>
+
 /*
  * The helper's own mount namespace, instead of one systemd builds for each
  * login unit (issue 14): systemd 252 pays for ProtectSystem=strict and
@@ -29,12 +32,31 @@
  * mount_namespace_setup() - a private mount namespace with the node DB on tmpfs
  * @db_root: open-iscsi's node DB root (NODE_DB_ROOT: /etc/iscsi or /var/lib/iscsi)
  *
- * Missing mount points under @db_root are made (mode 0700) before the tree
- * goes read-only. Call once, before anything writes a node record; on
- * failure the caller must not write one (the namespace may be half made).
+ * Missing mount points under @db_root are made, with missing parents, mode
+ * 0700 (io-util.h mkdir_p()), before the tree goes read-only. Call once,
+ * before anything writes a node record. On failure the process is put back
+ * into the namespace it started in (setns(2)), so its bookkeeping in /run
+ * still works; the caller must not write a record then.
  *
- * Return: 0; -errno of unshare(2) (-EPERM without CAP_SYS_ADMIN), mount(2),
- * mount_setattr(2) (-ENOSYS before Linux 5.12), mkdir(2) or of reading
- * /proc/self/mountinfo; -EIO for a mountinfo line it cannot parse; -ENOMEM.
+ * Return: 0; -errno of open(2) on /proc/self/ns/mnt, unshare(2) (-EPERM
+ * without CAP_SYS_ADMIN), mount(2), mount_setattr(2) (-ENOSYS before Linux
+ * 5.12, -EPERM under a seccomp filter that forbids it), mkdir_p() or setns(2);
+ * -EIO for a /proc/self/mountinfo it cannot read or parse; -ENOMEM.
  */
 int mount_namespace_setup(const char *db_root);
+
+/**
+ * mountinfo_writable() - the read-write mounts under /dev, /proc, /sys and /run
+ * @f: text in the format of /proc/PID/mountinfo (proc(5))
+ * @ret_paths: their mount points, unescaped (\ooo), each once; free() each and
+ *             the array (NULL when there are none)
+ * @ret_n: how many
+ * @ret_trees: bit 0..3 set when /dev, /proc, /sys, /run is itself a mount point
+ *
+ * Where mounts are stacked on one path the last one listed, the one seen
+ * there, decides whether it is read-write ("rw" in its per-mount options).
+ *
+ * Return: 0; -EIO for a line without a mount point and options, or a read
+ * error; -ENOMEM.
+ */
+int mountinfo_writable(FILE *f, char ***ret_paths, size_t *ret_n, unsigned *ret_trees);

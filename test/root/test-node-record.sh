@@ -42,7 +42,7 @@ login() {
     local alias=$1 dir=$2 left _
     shift 2
     RC=0
-    rm -rf "$SNAP/snap" "$SNAP/left" "$SNAP/probe."*
+    rm -rf "$SNAP/snap" "$SNAP/left" "$SNAP/lister" "$SNAP/probe."*
     timeout 60 env CREDENTIALS_DIRECTORY="$dir" "$HELPER" "$@" login "$alias" \
         >"$T/out.$alias" 2>"$T/err.$alias" || RC=$?
     [ -d "$SNAP/snap" ] || return 0
@@ -80,11 +80,14 @@ case " \$* " in
     if (: >"$T/probe") 2>/dev/null; then echo writable; else echo read-only; fi >"$SNAP/probe.persistent"
     if (: >"$SNAP/probe") 2>/dev/null; then echo writable; else echo read-only; fi >"$SNAP/probe.run"
     helper=\$PPID
-    (
-        while kill -0 "\$helper" 2>/dev/null; do sleep 0.05; done
-        find "$NODES" "$DBROOT/send_targets" -type f >"$SNAP/left.new" 2>/dev/null
-        mv "$SNAP/left.new" "$SNAP/left"
-    ) </dev/null >/dev/null 2>&1 &
+    # one lister per helper run (discovery, then login, would start two)
+    if mkdir "$SNAP/lister" 2>/dev/null; then
+        (
+            while kill -0 "\$helper" 2>/dev/null; do sleep 0.05; done
+            find "$NODES" "$DBROOT/send_targets" -type f >"$SNAP/left.new" 2>/dev/null
+            mv "$SNAP/left.new" "$SNAP/left"
+        ) </dev/null >/dev/null 2>&1 &
+    fi
     ;;
 esac
 exec "$T/iscsiadm.real" "\$@"
@@ -387,9 +390,9 @@ case_host_db_unseen() {
 case_read_only() {
     fresh_nodes
     NO_COPY=1 login t1 "$T/c1"
-    expect_eq "read-only" "$(cat "$SNAP/probe.persistent" 2>&1)" "ro: iscsiadm cannot write to $T (persistent tree)"
+    expect_eq "read-only" "$(cat "$SNAP/probe.persistent" 2>&1)" "ro: iscsiadm cannot write to $T (outside /dev, /proc, /sys, /run)"
     expect_eq "writable" "$(cat "$SNAP/probe.run" 2>&1)" "ro: iscsiadm can write to /run"
-    [ ! -e "$T/probe" ] && ok "ro: no probe file on the persistent tree" || bad "ro: $T/probe was written"
+    [ ! -e "$T/probe" ] && ok "ro: no probe file in $T" || bad "ro: $T/probe was written"
 }
 
 # nodes/ on a disk file system: the helper's tmpfs goes over it, nothing is
@@ -503,9 +506,10 @@ inside() {
     # the portals of the cases answer TCP (the helper probes them first), so
     # iscsiadm runs and fails for want of iscsid, as the cases expect
     tcp_listen 127.0.0.1:3260 127.0.0.1:3261 '[::1]:3262' 127.0.0.1:3270
-    # what the iscsiadm wrapper saw in the helper's namespace (login, wrap_iscsiadm)
-    SNAP=$(mktemp -d /run/iscsi-creds-test.XXXXXX) || fail "mktemp /run"
-    at_exit "rm -rf -- '$SNAP'"
+    # what the iscsiadm wrapper saw in the helper's namespace (login,
+    # wrap_iscsiadm): on this namespace's tmpfs under /run, which stays
+    # writable in the helper's and leaves nothing on the host's
+    SNAP=$(mktemp -d /run/iscsi-creds/test.XXXXXX) || fail "mktemp /run/iscsi-creds"
     wrap_iscsiadm
 
     case_ipv4_chap
