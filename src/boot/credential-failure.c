@@ -78,17 +78,24 @@ static void journal_scan(const char *unit, const ServiceExecMain *m, CredentialF
 
         if (sd_journal_open(&j, SD_JOURNAL_LOCAL_ONLY | SD_JOURNAL_SYSTEM) < 0)
                 return;
-        snprintf(match, sizeof match, "_SYSTEMD_UNIT=%s", unit);
-        r = sd_journal_add_match(j, match, 0);
-        if (r >= 0 && m->invocation[0]) {
-                snprintf(match, sizeof match, "_SYSTEMD_INVOCATION_ID=%s", m->invocation);
-                r = sd_journal_add_disjunction(j);
-                if (r >= 0)
-                        r = sd_journal_add_match(j, match, 0);
-                if (r >= 0)
+        /* journald's own fields (_SYSTEMD_UNIT=, _SYSTEMD_INVOCATION_ID=) come from the sender's
+         * cgroup, read when journald gets to the message: a child that logged and exited before
+         * that has none (the CI failure of vm-trixie-failures, twice). The fields systemd puts in
+         * the message itself, UNIT= and INVOCATION_ID= (its log context, which the decrypting
+         * child inherits), have no such race: with only those, the 257 VM found the expiry. */
+        static const char *const fields[] = { "_SYSTEMD_UNIT", "UNIT", "_SYSTEMD_INVOCATION_ID", "INVOCATION_ID" };
+
+        r = 0;
+        for (size_t i = 0; r >= 0 && i < ELEMENTSOF(fields); i++) {
+                const char *value = i < 2 ? unit : m->invocation;
+
+                if (!value[0])
+                        continue;
+                snprintf(match, sizeof match, "%s=%s", fields[i], value);
+                if (i > 0)
                         r = sd_journal_add_disjunction(j);
                 if (r >= 0)
-                        r = sd_journal_add_match(j, match + 1, 0);
+                        r = sd_journal_add_match(j, match, 0);
         }
         if (r < 0 || (m->since > 0 ? sd_journal_seek_realtime_usec(j, m->since) : sd_journal_seek_head(j)) < 0)
                 return;
