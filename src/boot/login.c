@@ -60,7 +60,14 @@ typedef struct Login {
         bool *need;             /* no session yet: we log in */
         bool *prepared;         /* its node record is written */
         usec_t steps[_LOGIN_STEP_MAX];  /* when each step ended (login-state.h) */
+        usec_t cpu[_LOGIN_STEP_MAX];    /* our CPU time then (login-state.h) */
 } Login;
+
+/* A step of the login ended: when, and at what CPU time (login-state.h). */
+static void login_step(Login *l, LoginStep step) {
+        l->steps[step] = now_usec(CLOCK_MONOTONIC);
+        l->cpu[step] = now_usec(CLOCK_PROCESS_CPUTIME_ID);
+}
 
 static void login_done(Login *l) {
         target_free(l->t);
@@ -313,7 +320,7 @@ static int login_needed(Login *l, SessionOwner **owners, usec_t deadline) {
                 }
                 l->prepared[i] = true;
         }
-        l->steps[LOGIN_STEP_RECORDS] = now_usec(CLOCK_MONOTONIC);
+        login_step(l, LOGIN_STEP_RECORDS);
         for (size_t i = 0; i < l->n; i++) {
                 const Target *p = &l->paths[i];
                 bool mutual = chap_secrets_mutual(l->secrets), seen = false;
@@ -360,7 +367,7 @@ static int login_needed(Login *l, SessionOwner **owners, usec_t deadline) {
                 if (r < 0 && n_new == 0 && first_error == 0)
                         first_error = r;
         }
-        l->steps[LOGIN_STEP_LOGGED_IN] = now_usec(CLOCK_MONOTONIC);
+        login_step(l, LOGIN_STEP_LOGGED_IN);
         return first_error;
 }
 
@@ -518,7 +525,7 @@ static int login_sessions(Login *l) {
                 }
         if (r >= 0)
                 r = probe_needed(l);
-        l->steps[LOGIN_STEP_PROBED] = now_usec(CLOCK_MONOTONIC);
+        login_step(l, LOGIN_STEP_PROBED);
         if (r >= 0)
                 r = login_needed(l, owners, start + LOGIN_BUDGET);
         session_owners_unlock(owners, l->n);
@@ -536,6 +543,7 @@ static void record_result(const char *alias, const Login *l, size_t n_up, int r)
         int k;
 
         memcpy(st.steps, l->steps, sizeof st.steps);
+        memcpy(st.cpu, l->cpu, sizeof st.cpu);
         if (l->t && target_boot_unit(l->t, &unit) >= 0 && strlen(unit) < sizeof st.unit)
                 strcpy(st.unit, unit);
         for (size_t i = 0; i < l->n && st.n_down < LOGIN_STATE_PORTALS_MAX; i++)
@@ -569,12 +577,13 @@ static void start_retry(const char *alias) {
 /* verb_login() and, with @reload, verb_reload(): the same, except that a
  * reload never logs out what is there when nothing new comes up. */
 static int login_run(const char *alias, bool reload) {
-        _cleanup_(login_done) Login l = { .steps[LOGIN_STEP_STARTED] = now_usec(CLOCK_MONOTONIC) };
+        _cleanup_(login_done) Login l = {};
         size_t n_up = 0;
         int r;
 
+        login_step(&l, LOGIN_STEP_STARTED);
         r = login_load(alias, &l);
-        l.steps[LOGIN_STEP_LOADED] = now_usec(CLOCK_MONOTONIC);
+        login_step(&l, LOGIN_STEP_LOADED);
         if (r >= 0)
                 r = login_sessions(&l);
         for (size_t i = 0; i < l.n; i++)
@@ -608,7 +617,7 @@ static int login_run(const char *alias, bool reload) {
         }
         if (!l.t->scan_auto) {
                 /* The LUN is there: the same result, with the last step's time. */
-                l.steps[LOGIN_STEP_ATTACHED] = now_usec(CLOCK_MONOTONIC);
+                login_step(&l, LOGIN_STEP_ATTACHED);
                 record_result(alias, &l, n_up, 0);
         }
         return 0;

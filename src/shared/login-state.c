@@ -74,6 +74,9 @@ int login_state_write(const char *dir, const char *alias, const LoginState *s) {
         for (size_t i = 0; i < _LOGIN_STEP_MAX; i++)
                 if (s->steps[i] > 0)
                         fprintf(f, "step.%s=%llu\n", login_steps[i], (unsigned long long) s->steps[i]);
+        for (size_t i = 0; i < _LOGIN_STEP_MAX; i++)
+                if (s->cpu[i] > 0)
+                        fprintf(f, "cpu.%s=%llu\n", login_steps[i], (unsigned long long) s->cpu[i]);
         if (fclose(f) != 0)
                 return -ENOMEM;
         return write_private_file(dir, alias, text);
@@ -103,13 +106,18 @@ int login_state_read(const char *dir, const char *alias, LoginState *ret) {
                         if (strlen(v) >= sizeof s.unit)
                                 return -EBADMSG;
                         strcpy(s.unit, v);
-                } else if (startswith(k, "step.")) {
+                } else if (startswith(k, "step.") || startswith(k, "cpu.")) {
+                        bool cpu = startswith(k, "cpu.");
+
                         /* A step only a newer helper knows is ignored, as unknown keys are. */
-                        r = lookup(login_steps, ELEMENTSOF(login_steps), k + strlen("step."));
+                        r = lookup(login_steps, ELEMENTSOF(login_steps), k + strlen(cpu ? "cpu." : "step."));
                         if (r >= 0) {
                                 if (parse_unsigned(v, UINT64_MAX - 1, &u) < 0)
                                         return -EBADMSG;
-                                s.steps[r] = u;
+                                if (cpu)
+                                        s.cpu[r] = u;
+                                else
+                                        s.steps[r] = u;
                         }
                 } else if (streq(k, "down") && s.n_down < LOGIN_STATE_PORTALS_MAX) {
                         if (portal_parse(v, &s.down[s.n_down], &reason) < 0)

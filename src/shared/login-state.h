@@ -49,6 +49,11 @@ typedef struct LoginState {
         usec_t steps[_LOGIN_STEP_MAX];  /* CLOCK_MONOTONIC µs (the clock of systemd's
                                          * *TimestampMonotonic properties) when each step ended;
                                          * 0: not reached. Stored as "step.NAME=USEC". */
+        usec_t cpu[_LOGIN_STEP_MAX];    /* the helper's own CPU time then (CLOCK_PROCESS_CPUTIME_ID
+                                         * µs: since PID 1 forked it, so "started" holds the
+                                         * sandbox, credentials, exec and dynamic linking; its
+                                         * children, iscsiadm, not counted); 0: not reached.
+                                         * Stored as "cpu.NAME=USEC". For test/bench/. */
 } LoginState;
 
 typedef enum RetryPhase {

@@ -136,6 +136,19 @@ for n in $sizes; do
         done
 done
 echo
+echo "Processes that exited from network-online.target to the settled boot, by command (BSD process"
+echo "accounting; mean per boot: name count/CPU s, the 12 costliest and all; scale-guest.sh: acct_report):"
+for n in $sizes; do
+        for path in stock creds; do
+                boots=$(cat "$out/$n-$path-"*.txt 2>/dev/null | grep -c "^TIME scale-$path: acct:all ") || continue
+                cat "$out/$n-$path-"*.txt |
+                        sed -n "s/^TIME scale-$path: acct:\(.*\) n \([0-9]*\) cpu \([0-9.]*\)$/\1 \2 \3/p" |
+                        awk -v b="$boots" '{ c[$1] += $2; s[$1] += $3 } END { for (x in s) printf "%s %.0f %.1f\n", x, c[x] / b, s[x] / b }' |
+                        sort -k3,3nr | head -n 13 |
+                        awk -v n="$n" -v p="$path" '{ l = l " " $1 " " $2 "/" $3 } END { printf "N=%-3s %-5s%s\n", n, p, l }'
+        done
+done
+echo
 echo "The helper's own cost per login (s; login unit start vs bare iscsiadm --login of the same target, one at a time):"
 for n in $sizes; do
         cat "$out/$n-creds-"*.txt 2>/dev/null |

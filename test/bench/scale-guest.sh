@@ -10,6 +10,8 @@
 #   VMTEST TIME ref:UNIT T           when UNIT became active
 #   VMTEST TIME cpu:NAME S           CPU seconds from network-online.target
 #                                    to the settled boot (cpu_report below)
+#   VMTEST TIME acct:COMM n K cpu S  processes that exited in that time, by
+#                                    command (acct_report below)
 # and VMTEST RESULT scale-all-mounted.
 #
 # Phases per target, from systemd's own timestamps of each unit and, for
@@ -25,6 +27,8 @@
 #     u.iscsiadm  iscsiadm --login (and iscsid, the target)
 #     u.attach    the LUN scan
 #     u.exit      state file, exit, PID 1 marks the unit active
+#   cpu.STEP    the helper's own CPU time in each of those steps (cpu.setup:
+#               PID 1's child before the exec, and the exec); not iscsiadm's
 #   device login unit active -> by-path .device active (udev)
 #   mount  .device active -> .mount active (fsck is not run: _netdev, 0 0)
 #   total  job start -> .mount active (creds path); for the stock path
@@ -81,6 +85,42 @@ cpu_report() {
     echo "VMTEST TIME cpu:other $(secs "$v")"
 }
 
+# acct_start: BSD process accounting (acct(2), syscall 163 on x86_64; perl-base
+# is in every Debian image) into /run/vmtest-pacct from network-online.target
+# on: one record per process that exits, with its command name and CPU time.
+acct_start() {
+    : >/run/vmtest-pacct
+    perl -e 'syscall(163, $ARGV[0]) == 0 or die "acct: $!\n"' /run/vmtest-pacct
+}
+
+# acct_report [TOP]: stops the accounting and prints, per command name, the
+# processes that exited since acct_start and their CPU time (user + system;
+# the kernel rounds each process down to 10 ms), the TOP (default 20) by CPU
+# time: VMTEST TIME acct:COMM n K cpu S. Names in parentheses are forks that
+# did not exec: PID 1's children before exec ("(iscsi-creds)"), udev's workers.
+# Processes still running (PID 1, udevd, iscsid, tgtd) are not in it: the
+# cgroup lines above have them.
+acct_report() {
+    [ -f /run/vmtest-pacct ] || { echo "VMTEST TIME acct:none (not started)"; return 0; }
+    perl -e 'syscall(163, 0)'
+    perl -e '
+        sub comp { my $v = shift; return ($v & 0x1fff) << (3 * ($v >> 13)); }
+        my (%n, %cpu, $all, $all_n);
+        open(my $f, "<", $ARGV[0]) or die "$ARGV[0]: $!\n";
+        binmode $f;
+        while (read($f, my $r, 64) == 64) {
+            my @a = unpack("C C S L L L L L L f S S S S S S S S Z16", $r);
+            next unless $a[1] == 3;
+            my $c = (comp($a[10]) + comp($a[11])) / 100;
+            $n{$a[18]}++; $cpu{$a[18]} += $c; $all += $c; $all_n++;
+        }
+        my @k = sort { $cpu{$b} <=> $cpu{$a} } keys %cpu;
+        splice(@k, $ARGV[1]) if @k > $ARGV[1];
+        printf "VMTEST TIME acct:%s n %d cpu %.2f\n", $_, $n{$_}, $cpu{$_} for @k;
+        printf "VMTEST TIME acct:all n %d cpu %.2f\n", $all_n, $all;
+    ' /run/vmtest-pacct "${1:-20}"
+}
+
 # stats: reads numbers (µs), prints "mean M max X n K" in seconds
 stats() {
     awk '{ s += $1; if ($1 > m) m = $1; n++ }
@@ -94,6 +134,7 @@ scale_report() {
     declare -gA p_step=()
     wait_settled $((300 + 15 * n))
     cpu_report
+    acct_report
     for u in network-online.target iscsid.service open-iscsi.service remote-fs.target multi-user.target; do
         echo "VMTEST TIME ref:$u $(secs "$(usec "$u" ActiveEnterTimestampMonotonic)")"
     done
@@ -135,6 +176,10 @@ scale_report() {
             # shellcheck disable=SC2086  # one number per word
             echo "VMTEST TIME phase:u.$u $(printf '%s\n' ${p_step[$u]:-} | stats)"
         done
+        for u in setup load probe records iscsiadm attach; do
+            # shellcheck disable=SC2086  # one number per word
+            echo "VMTEST TIME phase:cpu.$u $(printf '%s\n' ${p_step[cpu.$u]:-} | stats)"
+        done
         echo "VMTEST TIME phase:device $(printf '%s\n' "${p_device[@]}" | stats)"
     fi
     echo "VMTEST TIME phase:mount $(printf '%s\n' "${p_mount[@]}" | stats)"
@@ -146,17 +191,27 @@ scale_report() {
     fi
 }
 
-# login_steps I JOBSTART FORK ACTIVE: adds sI's login steps to p_step[]
+# login_steps I JOBSTART FORK ACTIVE: adds sI's login steps to p_step[], and
+# the helper's own CPU time in each (its cpu.NAME=, CLOCK_PROCESS_CPUTIME_ID)
+# as cpu.NAME: cpu.setup is PID 1's child before the exec (sandbox,
+# credentials) and the helper's start; iscsiadm's own CPU is not in
+# cpu.iscsiadm.
 login_steps() {
-    local i=$1 prev=$2 t k
+    local i=$1 prev=$2 t k c cprev=0
     local -A st=()
-    while IFS='=' read -r k t; do st[${k#step.}]=$t; done < <(grep '^step\.' "/run/iscsi-creds/login/s$i")
-    for k in fork:$3 setup:${st[started]:-} load:${st[loaded]:-} probe:${st[probed]:-} \
-        records:${st[records]:-} iscsiadm:${st[logged-in]:-} attach:${st[attached]:-} exit:$4; do
-        t=${k#*:} k=${k%%:*}
+    while IFS='=' read -r k t; do st[$k]=$t; done < <(grep -E '^(step|cpu)\.' "/run/iscsi-creds/login/s$i")
+    for k in fork::$3 setup:started:${st[step.started]:-} load:loaded:${st[step.loaded]:-} \
+        probe:probed:${st[step.probed]:-} records:records:${st[step.records]:-} \
+        iscsiadm:logged-in:${st[step.logged-in]:-} attach:attached:${st[step.attached]:-} exit::$4; do
+        t=${k##*:} c=${k#*:} c=${c%%:*} k=${k%%:*}
         [ -n "$t" ] || continue
         p_step[$k]+=" $((t - prev))"
         prev=$t
+        t=${st[cpu.$c]:-}
+        if [ -n "$c" ] && [ -n "$t" ]; then
+            p_step[cpu.$k]+=" $((t - cprev))"
+            cprev=$t
+        fi
     done
 }
 

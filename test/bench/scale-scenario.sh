@@ -36,8 +36,9 @@ scale_targets() {
     SHUTDOWN_MAX=$((60 + 2 * BENCH_TARGETS))
     ln -sf /dev/null "$ROOT/etc/systemd/system/vmtest-sampler.service"
     install -m 0755 "$BENCH_DIR/scale-guest.sh" "$ROOT/usr/local/lib/vmtest/"
-    # CPU time at network-online.target, where both paths start their logins
-    # (scale-guest.sh: cpu_snapshot, cpu_report)
+    # CPU time at network-online.target, where both paths start their logins,
+    # and process accounting from there on (scale-guest.sh: cpu_snapshot,
+    # cpu_report, acct_start, acct_report)
     cat >"$ROOT/etc/systemd/system/vmtest-cpu-mark.service" <<'EOF'
 [Unit]
 Description=vmtest: CPU time at network-online.target
@@ -46,7 +47,7 @@ Wants=network-online.target
 
 [Service]
 Type=oneshot
-ExecStart=/bin/bash -c '. /usr/local/lib/vmtest/scale-guest.sh && cpu_snapshot >/run/vmtest-cpu-online'
+ExecStart=/bin/bash -c '. /usr/local/lib/vmtest/scale-guest.sh && cpu_snapshot >/run/vmtest-cpu-online && acct_start'
 EOF
     ln -sf ../vmtest-cpu-mark.service "$ROOT/etc/systemd/system/multi-user.target.wants/vmtest-cpu-mark.service"
     for ((i = 1; i <= BENCH_TARGETS; i++)); do

@@ -19,11 +19,14 @@ START_TEST(test_login_state_round_trip)
         in.n_down = 2;
         in.steps[LOGIN_STEP_STARTED] = 17000001;
         in.steps[LOGIN_STEP_LOGGED_IN] = 18500000;
+        in.cpu[LOGIN_STEP_STARTED] = 41000;
+        in.cpu[LOGIN_STEP_LOGGED_IN] = 230500;
         ck_assert_int_eq(login_state_write(dir, "data", &in), 0);
         text = test_read_file(path, NULL);
         ck_assert_str_eq(text, "result=partial\nstatus=0\nunit=srv-data.mount\n"
                                "down=192.0.2.7:3261\ndown=[2001:db8::1]:3260\n"
-                               "step.started=17000001\nstep.logged-in=18500000\n");
+                               "step.started=17000001\nstep.logged-in=18500000\n"
+                               "cpu.started=41000\ncpu.logged-in=230500\n");
         ck_assert_int_eq(login_state_read(dir, "data", &out), 0);
         ck_assert_int_eq(out.result, LOGIN_RESULT_PARTIAL);
         ck_assert_str_eq(out.unit, "srv-data.mount");
@@ -34,6 +37,9 @@ START_TEST(test_login_state_round_trip)
         ck_assert_uint_eq(out.steps[LOGIN_STEP_STARTED], 17000001);
         ck_assert_uint_eq(out.steps[LOGIN_STEP_LOADED], 0);
         ck_assert_uint_eq(out.steps[LOGIN_STEP_LOGGED_IN], 18500000);
+        ck_assert_uint_eq(out.cpu[LOGIN_STEP_STARTED], 41000);
+        ck_assert_uint_eq(out.cpu[LOGIN_STEP_LOADED], 0);
+        ck_assert_uint_eq(out.cpu[LOGIN_STEP_LOGGED_IN], 230500);
         ck_assert_str_eq(login_step_to_string(LOGIN_STEP_ATTACHED), "attached");
         ck_assert_ptr_null(login_step_to_string(_LOGIN_STEP_MAX));
 
@@ -64,8 +70,10 @@ START_TEST(test_login_state_bad_files)
         ck_assert_int_eq(login_state_read(dir, "x", &out), -EBADMSG);
         test_write_file(path, "result=ok\nstep.started=-5\n");
         ck_assert_int_eq(login_state_read(dir, "x", &out), -EBADMSG);
+        test_write_file(path, "result=ok\ncpu.records=x\n");
+        ck_assert_int_eq(login_state_read(dir, "x", &out), -EBADMSG);
         /* keys a newer helper may add are ignored, steps too */
-        test_write_file(path, "result=ok\nstatus=0\nfuture=1\nstep.later=12\n");
+        test_write_file(path, "result=ok\nstatus=0\nfuture=1\nstep.later=12\ncpu.later=3\n");
         ck_assert_int_eq(login_state_read(dir, "x", &out), 0);
         ck_assert_int_eq(out.result, LOGIN_RESULT_OK);
         test_rm_rf_free(dir);
