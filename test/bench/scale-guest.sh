@@ -16,7 +16,8 @@
 #
 # Phases per target, from systemd's own timestamps of each unit and, for
 # the creds path, the helper's step times (step.NAME= in
-# /run/iscsi-creds/login/sI, the same CLOCK_MONOTONIC):
+# /run/iscsi-creds/login/sI, the same CLOCK_MONOTONIC) and its CPU time at
+# each (cpu.NAME=):
 #   unit   login@sI.service: job start (InactiveExit) -> unit active, split:
 #     u.fork      job start -> fork of the helper (ExecMainStart)
 #     u.setup     fork -> the helper runs (PID 1's child: sandbox,
