@@ -7,9 +7,9 @@
  *
  * The library is loaded here, when a LUKS verb runs (dlopen(3)), as systemd
  * does for it (dlopen_cryptsetup()): the same binary logs in, once per
- * target at boot, and never needs it; linked, its ten libraries (libcrypto,
- * libdevmapper, libargon2, libjson-c, ...) added a quarter to the dynamic
- * linking of every login's start (issue 14).
+ * target at boot, and never needs it; linked, it and the nine libraries it
+ * needs (libcrypto, libdevmapper, libargon2, libjson-c, ...) added a quarter
+ * to the dynamic linking of every login's start (issue 14).
  */
 
 #include <dlfcn.h>
